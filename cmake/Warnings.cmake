@@ -1,0 +1,5 @@
+add_library(ke_warnings INTERFACE)
+target_compile_options(ke_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow)
+if(KE_WERROR)
+  target_compile_options(ke_warnings INTERFACE -Werror)
+endif()

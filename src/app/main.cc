@@ -1,0 +1,93 @@
+// kinesis-emulator: wires configuration, storage, the engine, the protocol layer and the HTTP
+// front end together, then runs the I/O pool until SIGINT or SIGTERM.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "config/config.h"
+#include "engine/engine.h"
+#include "net/http_server.h"
+#include "net/periodic_task.h"
+#include "protocol/dispatcher.h"
+#include "protocol/service_model.h"
+#include "services/kinesis/kinesis_service.h"
+
+using namespace kinesis_emulator;
+
+int main(int argc, char** argv) {
+  config::ParseOutcome parsed = config::parse_command_line(argc, argv);
+  if (!parsed.config) {
+    (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.message;
+    return parsed.exit_code;
+  }
+  const config::Config& cfg = *parsed.config;
+
+  auto logger = spdlog::stderr_color_mt("kinesis-emulator");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+
+  SystemClock clock;
+  storage::StoreOptions store_options;
+  store_options.path = cfg.data_dir;
+  store_options.in_memory = cfg.in_memory;
+  engine::EngineOptions engine_options;
+  engine_options.create_delay_ms = cfg.create_stream_ms;
+  engine_options.delete_delay_ms = cfg.delete_stream_ms;
+  engine_options.update_delay_ms = cfg.update_stream_ms;
+  engine_options.shard_limit = cfg.shard_limit;
+  auto engine = engine::Engine::open(store_options, engine_options, clock);
+  if (!engine.ok()) {
+    spdlog::critical("{}", engine.error().message);
+    return 1;
+  }
+
+  protocol::Dispatcher dispatcher({cfg.region, cfg.account_id});
+  dispatcher.add_service(protocol::kinesis_model(), services::kinesis::handlers(**engine));
+
+  const unsigned threads = cfg.threads != 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+  boost::asio::io_context ioc(static_cast<int>(threads));
+  net::ServerOptions server_options;
+  server_options.host = cfg.host;
+  server_options.port = cfg.port;
+  net::HttpServer server(ioc, server_options, dispatcher);
+  auto endpoint = server.start();
+  if (!endpoint.ok()) {
+    spdlog::critical("{}", endpoint.error().message);
+    return 1;
+  }
+
+  auto trimmer = std::make_shared<net::PeriodicTask>(ioc, std::chrono::seconds(30), [&] {
+    if (Status s = (*engine)->trim_expired(); !s.ok()) {
+      spdlog::warn("retention trimming failed: {}", s.error().message);
+    }
+  });
+  trimmer->start();
+
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int signal_number) {
+    spdlog::info("signal {} received, shutting down", signal_number);
+    server.stop();
+    trimmer->stop();
+    ioc.stop();
+  });
+
+  std::printf("kinesis-emulator listening on http://%s:%u (data: %s)\n",
+              endpoint->address().to_string().c_str(), static_cast<unsigned>(endpoint->port()),
+              (*engine)->storage_description().c_str());
+  std::fflush(stdout);
+
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+  spdlog::debug("stopped");
+  return 0;
+}

@@ -1,0 +1,42 @@
+#pragma once
+// The server's configuration: one typed struct, filled from defaults, then environment
+// variables (KINESIS_EMULATOR_*), then the command line.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace kinesis_emulator::config {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  uint16_t port = 4567;
+  std::string data_dir;  // empty until resolved; see default_data_dir()
+  bool in_memory = false;
+  int64_t create_stream_ms = 500;
+  int64_t delete_stream_ms = 500;
+  int64_t update_stream_ms = 500;
+  uint32_t shard_limit = 500;
+  std::string log_level = "info";
+  std::string region = "us-east-1";    // when a request carries no SigV4 credential scope
+  std::string account_id = "000000000000";
+  unsigned threads = 0;                 // 0: one per hardware thread
+};
+
+// Outcome of parsing: either a config to run with, or text to print and an exit code
+// (--help, --version, or a usage error).
+struct ParseOutcome {
+  std::optional<Config> config;
+  std::string message;
+  int exit_code = 0;
+};
+
+ParseOutcome parse_command_line(int argc, const char* const* argv);
+
+// $XDG_DATA_HOME/kinesis-emulator, else ~/.local/share/kinesis-emulator, else ./kinesis-data.
+std::string default_data_dir();
+
+}  // namespace kinesis_emulator::config

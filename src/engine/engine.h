@@ -1,0 +1,146 @@
+#pragma once
+// The Kinesis Data Streams engine: streams, shards, records. Knows nothing about HTTP or JSON;
+// every failure is returned as an Error whose message is AWS's wording for it.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "engine/stream.h"
+#include "storage/store.h"
+
+namespace kinesis_emulator::engine {
+
+inline constexpr int kMinRetentionHours = 24;
+inline constexpr int kMaxRetentionHours = 8760;
+inline constexpr int64_t kMaxRecordBytes = 1 << 20;            // data + partition key
+inline constexpr int64_t kMaxPutRecordsBytes = 5 << 20;        // whole PutRecords request
+inline constexpr int64_t kMaxGetRecordsBytes = 10 << 20;       // one GetRecords response
+inline constexpr uint32_t kOnDemandDefaultShards = 4;
+
+struct EngineOptions {
+  int64_t create_delay_ms = 500;
+  int64_t delete_delay_ms = 500;
+  int64_t update_delay_ms = 500;
+  uint32_t shard_limit = 500;           // open shards per account and region
+  uint32_t on_demand_stream_limit = 50;
+};
+
+struct StreamView {
+  StreamMeta meta;
+  std::string arn;
+  StreamStatus status = StreamStatus::active;
+  std::vector<ShardInfo> shards() const { return meta.shards; }
+  uint32_t open_shard_count() const;
+};
+
+struct PutEntry {
+  std::string_view partition_key;
+  std::string_view data;
+  std::optional<uint128> explicit_hash_key;
+  std::string_view sequence_number_for_ordering;  // empty when absent
+};
+
+struct PutResult {
+  uint32_t shard_index = 0;
+  std::string sequence_number;
+};
+
+enum class IteratorType { trim_horizon, latest, at_sequence_number, after_sequence_number, at_timestamp };
+
+struct RecordOut {
+  std::string sequence_number;
+  int64_t arrival_ms = 0;
+  std::string_view partition_key;
+  std::string_view data;
+};
+
+struct GetRecordsResult {
+  std::string next_shard_iterator;  // empty when the shard is closed and fully read
+  int64_t millis_behind_latest = 0;
+  std::size_t record_count = 0;
+};
+
+struct AccountLimits {
+  uint32_t shard_limit = 0;
+  uint32_t open_shard_count = 0;
+  uint32_t on_demand_stream_count = 0;
+  uint32_t on_demand_stream_count_limit = 0;
+};
+
+class Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> open(const storage::StoreOptions& store_options,
+                                              const EngineOptions& options, const Clock& clock);
+  ~Engine();
+
+  const std::string& storage_description() const { return store_->description(); }
+  const Clock& clock() const { return clock_; }
+
+  // Control plane.
+  Status create_stream(const StreamKey& key, uint32_t shard_count, StreamMode mode);
+  Status delete_stream(const StreamKey& key);
+  Result<StreamView> describe_stream(const StreamKey& key);
+  std::vector<StreamView> list_streams(std::string_view account, std::string_view region);
+  Status increase_retention(const StreamKey& key, int hours);
+  Status decrease_retention(const StreamKey& key, int hours);
+  AccountLimits describe_limits(std::string_view account, std::string_view region);
+
+  // Data plane.
+  Result<PutResult> put_record(const StreamKey& key, const PutEntry& entry);
+  Result<std::vector<PutResult>> put_records(const StreamKey& key, std::span<const PutEntry> entries);
+  Result<std::string> get_shard_iterator(const StreamKey& key, std::string_view shard_id,
+                                         IteratorType type, std::string_view sequence_number,
+                                         std::optional<int64_t> timestamp_ms);
+  // Calls `emit` for each record, in order; at most `limit` records and about 10 MiB.
+  Result<GetRecordsResult> get_records(std::string_view shard_iterator, uint32_t limit,
+                                       const std::function<void(const RecordOut&)>& emit);
+
+  // Housekeeping, run from a timer: drops records past retention and forgets deleted streams.
+  Status trim_expired();
+
+  // Parses "shardId-000000000001" (or a bare number, as AWS accepts) to an index.
+  static std::optional<uint32_t> parse_shard_id(std::string_view shard_id);
+
+ private:
+  Engine(std::unique_ptr<storage::Store> store, const EngineOptions& options, const Clock& clock);
+  Status load();
+
+  StreamStatus status_of(const Stream& stream, int64_t now) const;
+  bool gone(const Stream& stream, int64_t now) const;
+  // Finds a stream that is not gone; ResourceNotFoundException otherwise.
+  Result<std::shared_ptr<Stream>> find(const StreamKey& key);
+  // As find(), and the stream must accept records (ACTIVE or UPDATING).
+  Result<std::shared_ptr<Stream>> find_writable(const StreamKey& key);
+  std::shared_ptr<Stream> find_by_id(uint64_t id);
+  Status persist_meta(const StreamMeta& meta);
+  Error stream_not_found(const StreamKey& key) const;
+  Status check_record_size(const PutEntry& entry) const;
+  uint64_t next_position(uint64_t last_position, uint32_t shard_index, const Stream& stream,
+                         int64_t now, std::string_view sequence_number_for_ordering) const;
+
+  static std::string registry_key(std::string_view account, std::string_view region,
+                                  std::string_view name);
+
+  std::unique_ptr<storage::Store> store_;
+  EngineOptions options_;
+  const Clock& clock_;
+  std::string iterator_key_;
+
+  std::shared_mutex registry_mu_;
+  std::map<std::string, std::shared_ptr<Stream>, std::less<>> by_key_;
+  std::unordered_map<uint64_t, std::shared_ptr<Stream>> by_id_;
+  uint64_t next_stream_id_ = 1;  // guarded by registry_mu_ (exclusive)
+};
+
+}  // namespace kinesis_emulator::engine

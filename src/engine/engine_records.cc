@@ -1,0 +1,277 @@
+// Engine data plane: putting records, shard iterators, reading records.
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <mutex>
+
+#include "engine/engine.h"
+#include "engine/sequence_number.h"
+#include "engine/shard_iterator.h"
+
+namespace kinesis_emulator::engine {
+
+namespace {
+
+std::string shard_missing_message(const StreamKey& key, std::string_view shard_id) {
+  return "Shard " + std::string(shard_id) + " in stream " + key.name + " under account " +
+         key.account + " does not exist";
+}
+
+std::string format_time_ms(int64_t ms) {
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a %b %d %H:%M:%S UTC %Y", &tm);
+  return buf;
+}
+
+}  // namespace
+
+Status Engine::check_record_size(const PutEntry& entry) const {
+  const std::size_t size = entry.data.size() + entry.partition_key.size();
+  if (size > static_cast<std::size_t>(kMaxRecordBytes)) {
+    return make_error(errc::invalid_argument,
+                      "The size of the record (data plus partition key) is " + std::to_string(size) +
+                          " bytes, more than the maximum of " + std::to_string(kMaxRecordBytes) +
+                          " bytes.");
+  }
+  return {};
+}
+
+uint64_t Engine::next_position(uint64_t last_position, uint32_t shard_index, const Stream& stream,
+                               int64_t now, std::string_view sequence_number_for_ordering) const {
+  uint64_t position = std::max(position_at_time(now), last_position + 1);
+  if (!sequence_number_for_ordering.empty()) {
+    auto parts = decode_sequence_number(sequence_number_for_ordering);
+    if (parts && parts->stream_tag == stream_tag_of(stream.id) &&
+        parts->shard_index == shard_index && parts->position >= position) {
+      position = parts->position + 1;
+    }
+  }
+  return position;
+}
+
+Result<PutResult> Engine::put_record(const StreamKey& key, const PutEntry& entry) {
+  if (Status s = check_record_size(entry); !s.ok()) return std::move(s).error();
+  auto found = find_writable(key);
+  if (!found.ok()) return std::move(found).error();
+  Stream& stream = **found;
+  const uint128 hash = entry.explicit_hash_key ? *entry.explicit_hash_key
+                                               : partition_key_hash(entry.partition_key);
+  ShardState* shard = stream.route(hash);
+  if (shard == nullptr) return make_error(errc::internal_failure, "No open shard owns the hash key");
+
+  storage::RecordBatch batch = store_->make_batch();
+  std::lock_guard lock(shard->append_mu);
+  if (stream.deleted()) return stream_not_found(key);
+  const uint64_t position = next_position(shard->last_position, shard->info.index, stream,
+                                          clock_.now_ms(), entry.sequence_number_for_ordering);
+  batch.put_record(stream.id, shard->info.index, position, entry.partition_key, entry.data);
+  batch.set_high_water(stream.id, shard->info.index, position);
+  if (Status s = store_->write(batch); !s.ok()) return std::move(s).error();
+  shard->last_position = position;
+  shard->last_published.store(position, std::memory_order_release);
+  return PutResult{shard->info.index, encode_sequence_number(stream.id, shard->info.index, position)};
+}
+
+Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
+                                                   std::span<const PutEntry> entries) {
+  std::size_t total = 0;
+  for (const PutEntry& e : entries) {
+    if (Status s = check_record_size(e); !s.ok()) return std::move(s).error();
+    total += e.data.size() + e.partition_key.size();
+  }
+  if (total > static_cast<std::size_t>(kMaxPutRecordsBytes)) {
+    return make_error(errc::invalid_argument,
+                      "Records size exceeds 5 MB limit: the request holds " + std::to_string(total) +
+                          " bytes of data and partition keys.");
+  }
+  auto found = find_writable(key);
+  if (!found.ok()) return std::move(found).error();
+  Stream& stream = **found;
+
+  std::vector<PutResult> results(entries.size());
+  std::vector<uint32_t> shards_used;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const PutEntry& e = entries[i];
+    const uint128 hash =
+        e.explicit_hash_key ? *e.explicit_hash_key : partition_key_hash(e.partition_key);
+    ShardState* shard = stream.route(hash);
+    if (shard == nullptr) return make_error(errc::internal_failure, "No open shard owns the hash key");
+    results[i].shard_index = shard->info.index;
+    shards_used.push_back(shard->info.index);
+  }
+  std::sort(shards_used.begin(), shards_used.end());
+  shards_used.erase(std::unique(shards_used.begin(), shards_used.end()), shards_used.end());
+
+  // Lock the shards in index order (no deadlock), assign positions, and write the whole request
+  // as one RocksDB batch: it lands entirely or not at all.
+  std::vector<std::unique_lock<std::mutex>> locks;
+  locks.reserve(shards_used.size());
+  for (uint32_t index : shards_used) locks.emplace_back(stream.shard(index)->append_mu);
+  if (stream.deleted()) return stream_not_found(key);
+
+  const int64_t now = clock_.now_ms();
+  std::vector<uint64_t> last(stream.shard_count(), 0);
+  for (uint32_t index : shards_used) last[index] = stream.shard(index)->last_position;
+  storage::RecordBatch batch = store_->make_batch();
+  std::vector<uint64_t> positions(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    // Positions advance in a local copy; the shards learn them only once the write succeeded.
+    const uint32_t index = results[i].shard_index;
+    const uint64_t position =
+        next_position(last[index], index, stream, now, entries[i].sequence_number_for_ordering);
+    last[index] = position;
+    positions[i] = position;
+    batch.put_record(stream.id, index, position, entries[i].partition_key, entries[i].data);
+  }
+  for (uint32_t index : shards_used) batch.set_high_water(stream.id, index, last[index]);
+  if (Status s = store_->write(batch); !s.ok()) return std::move(s).error();
+  for (uint32_t index : shards_used) {
+    ShardState& shard = *stream.shard(index);
+    shard.last_position = last[index];
+    shard.last_published.store(last[index], std::memory_order_release);
+  }
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    results[i].sequence_number =
+        encode_sequence_number(stream.id, results[i].shard_index, positions[i]);
+  }
+  return results;
+}
+
+Result<std::string> Engine::get_shard_iterator(const StreamKey& key, std::string_view shard_id,
+                                               IteratorType type, std::string_view sequence_number,
+                                               std::optional<int64_t> timestamp_ms) {
+  auto found = find_writable(key);
+  if (!found.ok()) return std::move(found).error();
+  Stream& stream = **found;
+  auto index = parse_shard_id(shard_id);
+  ShardState* shard = index ? stream.shard(*index) : nullptr;
+  if (shard == nullptr) return make_error(errc::resource_not_found, shard_missing_message(key, shard_id));
+  const std::string canonical_id = shard_id_of(shard->info.index);
+
+  const bool wants_sequence =
+      type == IteratorType::at_sequence_number || type == IteratorType::after_sequence_number;
+  const char* type_name = type == IteratorType::at_sequence_number      ? "AT_SEQUENCE_NUMBER"
+                          : type == IteratorType::after_sequence_number ? "AFTER_SEQUENCE_NUMBER"
+                          : type == IteratorType::at_timestamp          ? "AT_TIMESTAMP"
+                          : type == IteratorType::latest                ? "LATEST"
+                                                                        : "TRIM_HORIZON";
+  if (wants_sequence && sequence_number.empty()) {
+    return make_error(errc::invalid_argument,
+                      std::string("Must either specify (1) AT_SEQUENCE_NUMBER or "
+                                  "AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) "
+                                  "TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request "
+                                  "specified ") +
+                          type_name + " and no StartingSequenceNumber.");
+  }
+  if (!wants_sequence && !sequence_number.empty()) {
+    return make_error(errc::invalid_argument,
+                      std::string("Must either specify (1) AT_SEQUENCE_NUMBER or "
+                                  "AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) "
+                                  "TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request "
+                                  "specified ") +
+                          type_name + " and also a StartingSequenceNumber.");
+  }
+  if (type == IteratorType::at_timestamp && !timestamp_ms) {
+    return make_error(errc::invalid_argument,
+                      "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. "
+                      "Current request has no timestamp parameter.");
+  }
+
+  uint64_t position = 0;
+  switch (type) {
+    case IteratorType::trim_horizon:
+      position = 0;  // clamped to the retention cut-off when read
+      break;
+    case IteratorType::latest:
+      position = shard->last_published.load(std::memory_order_acquire) + 1;
+      break;
+    case IteratorType::at_timestamp:
+      position = position_at_time(*timestamp_ms);
+      break;
+    case IteratorType::at_sequence_number:
+    case IteratorType::after_sequence_number: {
+      auto parts = decode_sequence_number(sequence_number);
+      if (!parts || parts->stream_tag != stream_tag_of(stream.id)) {
+        return make_error(errc::invalid_argument,
+                          "StartingSequenceNumber " + std::string(sequence_number) +
+                              " used in GetShardIterator on shard " + canonical_id + " in stream " +
+                              key.name + " under account " + key.account + " is invalid.");
+      }
+      if (parts->shard_index != shard->info.index) {
+        return make_error(errc::invalid_argument,
+                          "Invalid StartingSequenceNumber. It encodes " +
+                              shard_id_of(parts->shard_index) +
+                              ", while it was used in a call to a shard with " + canonical_id);
+      }
+      position = parts->position + (type == IteratorType::after_sequence_number ? 1 : 0);
+      break;
+    }
+  }
+  return encode_shard_iterator({stream.id, shard->info.index, position, clock_.now_ms()},
+                               iterator_key_);
+}
+
+Result<GetRecordsResult> Engine::get_records(std::string_view shard_iterator, uint32_t limit,
+                                             const std::function<void(const RecordOut&)>& emit) {
+  auto parts = decode_shard_iterator(shard_iterator, iterator_key_);
+  if (!parts) return make_error(errc::invalid_argument, "Invalid ShardIterator.");
+  const int64_t now = clock_.now_ms();
+  if (now - parts->created_ms > kShardIteratorLifetimeMs) {
+    return make_error(errc::expired_iterator,
+                      "Iterator expired. The iterator was created at time " +
+                          format_time_ms(parts->created_ms) + " while right now it is " +
+                          format_time_ms(now) +
+                          " which is further in the future than the tolerated delay of " +
+                          std::to_string(kShardIteratorLifetimeMs) + " milliseconds.");
+  }
+  std::shared_ptr<Stream> stream = find_by_id(parts->stream_id);
+  if (!stream || stream->deleted()) {
+    return make_error(errc::resource_not_found,
+                      "The stream this shard iterator belongs to does not exist any more.");
+  }
+  ShardState* shard = stream->shard(parts->shard_index);
+  if (shard == nullptr) {
+    return make_error(errc::resource_not_found,
+                      shard_missing_message(stream->key, shard_id_of(parts->shard_index)));
+  }
+
+  const uint64_t cutoff = position_at_time(now - int64_t{stream->retention_hours()} * 3'600'000);
+  const uint64_t start = std::max(parts->position, cutoff);
+  GetRecordsResult result;
+  uint64_t next = start;
+  std::size_t bytes = 0;
+  bool more = false;
+  RecordOut out;
+  Status s = store_->read_records(stream->id, shard->info.index, start,
+                                  [&](const storage::RecordView& r) {
+                                    const std::size_t size = r.data.size() + r.partition_key.size();
+                                    if (result.record_count == limit ||
+                                        (result.record_count > 0 &&
+                                         bytes + size > static_cast<std::size_t>(kMaxGetRecordsBytes))) {
+                                      more = true;
+                                      return false;
+                                    }
+                                    bytes += size;
+                                    out.sequence_number = encode_sequence_number(
+                                        stream->id, shard->info.index, r.position);
+                                    out.arrival_ms = time_of_position(r.position);
+                                    out.partition_key = r.partition_key;
+                                    out.data = r.data;
+                                    emit(out);
+                                    ++result.record_count;
+                                    next = r.position + 1;
+                                    return true;
+                                  });
+  if (!s.ok()) return std::move(s).error();
+  if (more && result.record_count > 0) {
+    result.millis_behind_latest = std::max<int64_t>(0, now - time_of_position(next - 1));
+  }
+  result.next_shard_iterator =
+      encode_shard_iterator({stream->id, shard->info.index, next, now}, iterator_key_);
+  return result;
+}
+
+}  // namespace kinesis_emulator::engine

@@ -1,0 +1,57 @@
+#pragma once
+// Routes a request by X-Amz-Target to the handler of a modelled operation: authentication
+// check, body decoding, model validation, the handler, then encoding the reply or the error.
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+#include "protocol/request_context.h"
+#include "protocol/service_model.h"
+#include "protocol/wire.h"
+
+namespace kinesis_emulator::protocol {
+
+struct Reply {
+  nlohmann::json document = nlohmann::json::object();
+  // When set, the body already encoded for the request's codec (hot paths write it directly
+  // instead of building a document).
+  std::string encoded;
+};
+
+using Handler = std::function<Result<Reply>(const RequestContext&, nlohmann::json& request)>;
+
+struct DispatcherOptions {
+  std::string default_region = "us-east-1";
+  std::string account_id = "000000000000";
+};
+
+class Dispatcher {
+ public:
+  explicit Dispatcher(DispatcherOptions options) : options_(std::move(options)) {}
+
+  // Registers the handlers of one service; each name must be an operation of `model`.
+  void add_service(const ServiceModel& model, const std::map<std::string, Handler>& handlers);
+
+  WireResponse handle(WireRequest& request) const;
+
+  // An AWS-shaped error answer for a request refused before it reached a handler (too large,
+  // unparseable HTTP).
+  WireResponse reject(const Error& error) const;
+
+ private:
+  struct Route {
+    const Operation* operation = nullptr;
+    Handler handler;  // empty: modelled but not implemented yet
+  };
+
+  WireResponse error_response(const Error& error, std::string request_id) const;
+
+  DispatcherOptions options_;
+  std::map<std::string, Route, std::less<>> routes_;  // "Kinesis_20131202.PutRecord" -> route
+};
+
+}  // namespace kinesis_emulator::protocol

@@ -1,0 +1,33 @@
+#include "services/kinesis/kinesis_service.h"
+
+#include "services/kinesis/handlers.h"
+
+namespace kinesis_emulator::services::kinesis {
+
+std::map<std::string, protocol::Handler> handlers(engine::Engine& engine) {
+  using Fn = Result<Reply> (*)(engine::Engine&, const RequestContext&, json&);
+  const std::pair<const char*, Fn> table[] = {
+      {"CreateStream", create_stream},
+      {"DeleteStream", delete_stream},
+      {"DescribeStream", describe_stream},
+      {"DescribeStreamSummary", describe_stream_summary},
+      {"ListStreams", list_streams},
+      {"ListShards", list_shards},
+      {"IncreaseStreamRetentionPeriod", increase_retention},
+      {"DecreaseStreamRetentionPeriod", decrease_retention},
+      {"DescribeLimits", describe_limits},
+      {"PutRecord", put_record},
+      {"PutRecords", put_records},
+      {"GetShardIterator", get_shard_iterator},
+      {"GetRecords", get_records},
+  };
+  std::map<std::string, protocol::Handler> out;
+  for (const auto& [name, fn] : table) {
+    out[name] = [&engine, fn = fn](const RequestContext& ctx, json& request) {
+      return fn(engine, ctx, request);
+    };
+  }
+  return out;
+}
+
+}  // namespace kinesis_emulator::services::kinesis

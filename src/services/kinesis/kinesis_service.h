@@ -1,0 +1,15 @@
+#pragma once
+// Kinesis Data Streams operations (Kinesis_20131202.*): plain functions from a validated request
+// to a reply, over the engine. No HTTP here.
+
+#include <map>
+#include <string>
+
+#include "engine/engine.h"
+#include "protocol/dispatcher.h"
+
+namespace kinesis_emulator::services::kinesis {
+
+std::map<std::string, protocol::Handler> handlers(engine::Engine& engine);
+
+}  // namespace kinesis_emulator::services::kinesis

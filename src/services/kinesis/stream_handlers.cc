@@ -1,0 +1,217 @@
+// Stream control plane: CreateStream, DeleteStream, DescribeStream, DescribeStreamSummary,
+// ListStreams, Increase/DecreaseStreamRetentionPeriod, DescribeLimits.
+#include <algorithm>
+
+#include "engine/sequence_number.h"
+#include "protocol/base64.h"
+#include "services/kinesis/handlers.h"
+#include "services/kinesis/request_fields.h"
+
+namespace kinesis_emulator::services::kinesis {
+
+using protocol::Reply;
+using protocol::RequestContext;
+
+namespace {
+
+constexpr int64_t kDescribeStreamDefaultLimit = 100;
+constexpr int64_t kListStreamsDefaultLimit = 100;
+constexpr int64_t kNextTokenLifetimeMs = 300'000;
+
+json enhanced_monitoring() {
+  return json::array({{{"ShardLevelMetrics", json::array()}}});
+}
+
+json stream_mode_details(engine::StreamMode mode) {
+  return {{"StreamMode", engine::to_string(mode)}};
+}
+
+}  // namespace
+
+json shard_json(const engine::StreamMeta& meta, const engine::ShardInfo& shard) {
+  json s = {{"ShardId", engine::shard_id_of(shard.index)},
+            {"HashKeyRange",
+             {{"StartingHashKey", to_decimal(shard.range.start)},
+              {"EndingHashKey", to_decimal(shard.range.end)}}}};
+  if (shard.parent) s["ParentShardId"] = engine::shard_id_of(*shard.parent);
+  if (shard.adjacent_parent) s["AdjacentParentShardId"] = engine::shard_id_of(*shard.adjacent_parent);
+  json range = {{"StartingSequenceNumber",
+                 engine::encode_sequence_number(meta.id, shard.index, shard.starting_position)}};
+  if (shard.ending_position) {
+    range["EndingSequenceNumber"] =
+        engine::encode_sequence_number(meta.id, shard.index, *shard.ending_position);
+  }
+  s["SequenceNumberRange"] = std::move(range);
+  return s;
+}
+
+Result<Reply> create_stream(engine::Engine& engine, const RequestContext& ctx, json& request) {
+  auto key = stream_key(ctx, request);
+  if (!key.ok()) return std::move(key).error();
+  engine::StreamMode mode = engine::StreamMode::provisioned;
+  if (auto it = request.find("StreamModeDetails"); it != request.end() && it->is_object()) {
+    if (string_member(*it, "StreamMode") == "ON_DEMAND") mode = engine::StreamMode::on_demand;
+  }
+  std::optional<int64_t> shard_count = integer_member(request, "ShardCount");
+  if (!shard_count) {
+    if (mode != engine::StreamMode::on_demand) {
+      return make_error(errc::invalid_argument,
+                        "ShardCount is required for a stream in PROVISIONED mode.");
+    }
+    shard_count = engine::kOnDemandDefaultShards;
+  }
+  if (Status s = engine.create_stream(*key, static_cast<uint32_t>(*shard_count), mode); !s.ok()) {
+    return std::move(s).error();
+  }
+  return Reply{};
+}
+
+Result<Reply> delete_stream(engine::Engine& engine, const RequestContext& ctx, json& request) {
+  auto key = stream_key(ctx, request);
+  if (!key.ok()) return std::move(key).error();
+  if (Status s = engine.delete_stream(*key); !s.ok()) return std::move(s).error();
+  return Reply{};
+}
+
+Result<Reply> describe_stream(engine::Engine& engine, const RequestContext& ctx, json& request) {
+  auto key = stream_key(ctx, request);
+  if (!key.ok()) return std::move(key).error();
+  auto view = engine.describe_stream(*key);
+  if (!view.ok()) return std::move(view).error();
+  const int64_t limit = integer_member(request, "Limit").value_or(kDescribeStreamDefaultLimit);
+  const std::string_view after = string_member(request, "ExclusiveStartShardId");
+
+  json shards = json::array();
+  bool has_more = false;
+  for (const engine::ShardInfo& shard : view->meta.shards) {
+    if (!after.empty() && engine::shard_id_of(shard.index) <= after) continue;
+    if (static_cast<int64_t>(shards.size()) == limit) {
+      has_more = true;
+      break;
+    }
+    shards.push_back(shard_json(view->meta, shard));
+  }
+  Reply reply;
+  reply.document = {
+      {"StreamDescription",
+       {{"StreamName", view->meta.key.name},
+        {"StreamARN", view->arn},
+        {"StreamStatus", engine::to_string(view->status)},
+        {"StreamModeDetails", stream_mode_details(view->meta.mode)},
+        {"Shards", std::move(shards)},
+        {"HasMoreShards", has_more},
+        {"RetentionPeriodHours", view->meta.retention_hours},
+        {"StreamCreationTimestamp", epoch_seconds(view->meta.created_ms)},
+        {"EnhancedMonitoring", enhanced_monitoring()},
+        {"EncryptionType", "NONE"}}}};
+  return reply;
+}
+
+Result<Reply> describe_stream_summary(engine::Engine& engine, const RequestContext& ctx,
+                                      json& request) {
+  auto key = stream_key(ctx, request);
+  if (!key.ok()) return std::move(key).error();
+  auto view = engine.describe_stream(*key);
+  if (!view.ok()) return std::move(view).error();
+  Reply reply;
+  reply.document = {{"StreamDescriptionSummary",
+                     {{"StreamName", view->meta.key.name},
+                      {"StreamARN", view->arn},
+                      {"StreamStatus", engine::to_string(view->status)},
+                      {"StreamModeDetails", stream_mode_details(view->meta.mode)},
+                      {"RetentionPeriodHours", view->meta.retention_hours},
+                      {"StreamCreationTimestamp", epoch_seconds(view->meta.created_ms)},
+                      {"EnhancedMonitoring", enhanced_monitoring()},
+                      {"EncryptionType", "NONE"},
+                      {"OpenShardCount", view->open_shard_count()},
+                      {"ConsumerCount", 0}}}};
+  return reply;
+}
+
+Result<Reply> list_streams(engine::Engine& engine, const RequestContext& ctx, json& request) {
+  const int64_t limit = integer_member(request, "Limit").value_or(kListStreamsDefaultLimit);
+  std::string after(string_member(request, "ExclusiveStartStreamName"));
+  const std::string_view token = string_member(request, "NextToken");
+  if (!token.empty()) {
+    if (!after.empty()) {
+      return make_error(errc::invalid_argument,
+                        "NextToken and ExclusiveStartStreamName cannot be provided together.");
+    }
+    // NextToken: base64 of "<issued ms>/<last stream name>".
+    auto decoded = protocol::base64_decode(token);
+    std::string text = decoded.ok() ? std::string(decoded->begin(), decoded->end()) : "";
+    const auto slash = text.find('/');
+    if (slash == std::string::npos || slash == 0) {
+      return make_error(errc::invalid_argument, "Invalid NextToken.");
+    }
+    int64_t issued = 0;
+    try {
+      issued = std::stoll(text.substr(0, slash));
+    } catch (const std::exception&) {
+      return make_error(errc::invalid_argument, "Invalid NextToken.");
+    }
+    if (engine.clock().now_ms() - issued > kNextTokenLifetimeMs) {
+      return make_error(errc::expired_next_token, "The NextToken has expired.");
+    }
+    after = text.substr(slash + 1);
+  }
+
+  json names = json::array();
+  json summaries = json::array();
+  bool has_more = false;
+  for (const engine::StreamView& v : engine.list_streams(ctx.account, ctx.region)) {
+    if (!after.empty() && v.meta.key.name <= after) continue;
+    if (static_cast<int64_t>(names.size()) == limit) {
+      has_more = true;
+      break;
+    }
+    names.push_back(v.meta.key.name);
+    summaries.push_back({{"StreamName", v.meta.key.name},
+                         {"StreamARN", v.arn},
+                         {"StreamStatus", engine::to_string(v.status)},
+                         {"StreamModeDetails", stream_mode_details(v.meta.mode)},
+                         {"StreamCreationTimestamp", epoch_seconds(v.meta.created_ms)}});
+  }
+  Reply reply;
+  reply.document = {{"StreamNames", names}, {"HasMoreStreams", has_more}};
+  if (has_more && !names.empty()) {
+    reply.document["NextToken"] = protocol::base64_encode(
+        std::to_string(engine.clock().now_ms()) + "/" + names.back().get<std::string>());
+  }
+  reply.document["StreamSummaries"] = std::move(summaries);
+  return reply;
+}
+
+Result<Reply> increase_retention(engine::Engine& engine, const RequestContext& ctx, json& request) {
+  auto key = stream_key(ctx, request);
+  if (!key.ok()) return std::move(key).error();
+  const auto hours = integer_member(request, "RetentionPeriodHours").value_or(0);
+  if (Status s = engine.increase_retention(*key, static_cast<int>(std::clamp<int64_t>(hours, -1, 1 << 30)));
+      !s.ok()) {
+    return std::move(s).error();
+  }
+  return Reply{};
+}
+
+Result<Reply> decrease_retention(engine::Engine& engine, const RequestContext& ctx, json& request) {
+  auto key = stream_key(ctx, request);
+  if (!key.ok()) return std::move(key).error();
+  const auto hours = integer_member(request, "RetentionPeriodHours").value_or(0);
+  if (Status s = engine.decrease_retention(*key, static_cast<int>(std::clamp<int64_t>(hours, -1, 1 << 30)));
+      !s.ok()) {
+    return std::move(s).error();
+  }
+  return Reply{};
+}
+
+Result<Reply> describe_limits(engine::Engine& engine, const RequestContext& ctx, json&) {
+  const engine::AccountLimits limits = engine.describe_limits(ctx.account, ctx.region);
+  Reply reply;
+  reply.document = {{"ShardLimit", limits.shard_limit},
+                    {"OpenShardCount", limits.open_shard_count},
+                    {"OnDemandStreamCount", limits.on_demand_stream_count},
+                    {"OnDemandStreamCountLimit", limits.on_demand_stream_count_limit}};
+  return reply;
+}
+
+}  // namespace kinesis_emulator::services::kinesis
