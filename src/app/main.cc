@@ -1,9 +1,9 @@
 // kinesis-emulator: wires configuration, storage, the engine, the protocol layer and the HTTP
 // front end together, then runs the I/O pool until SIGINT or SIGTERM.
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
   protocol::Dispatcher dispatcher({cfg.region, cfg.account_id});
   dispatcher.add_service(protocol::kinesis_model(), services::kinesis::handlers(**engine));
 
-  const unsigned threads = cfg.threads != 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads =
+      cfg.threads != 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
   boost::asio::io_context ioc(static_cast<int>(threads));
   net::ServerOptions server_options;
   server_options.host = cfg.host;

@@ -20,8 +20,8 @@ std::string random_request_id() {
     nibbles[static_cast<std::size_t>(i)] = static_cast<unsigned>((hi >> (60 - 4 * i)) & 0xf);
     nibbles[static_cast<std::size_t>(16 + i)] = static_cast<unsigned>((lo >> (60 - 4 * i)) & 0xf);
   }
-  nibbles[12] = 4;                           // version 4
-  nibbles[16] = 8 | (nibbles[16] & 3);       // RFC 4122 variant
+  nibbles[12] = 4;                      // version 4
+  nibbles[16] = 8 | (nibbles[16] & 3);  // RFC 4122 variant
   std::size_t n = 0;
   for (std::size_t i = 0; i < out.size(); ++i) {
     if (i == 8 || i == 13 || i == 18 || i == 23) continue;

@@ -21,9 +21,9 @@ struct Config {
   int64_t update_stream_ms = 500;
   uint32_t shard_limit = 500;
   std::string log_level = "info";
-  std::string region = "us-east-1";    // when a request carries no SigV4 credential scope
+  std::string region = "us-east-1";  // when a request carries no SigV4 credential scope
   std::string account_id = "000000000000";
-  unsigned threads = 0;                 // 0: one per hardware thread
+  unsigned threads = 0;  // 0: one per hardware thread
 };
 
 // Outcome of parsing: either a config to run with, or text to print and an exit code

@@ -33,8 +33,8 @@ std::string encode_u64(uint64_t v) {
 }  // namespace
 
 uint32_t StreamView::open_shard_count() const {
-  return static_cast<uint32_t>(
-      std::count_if(meta.shards.begin(), meta.shards.end(), [](const ShardInfo& s) { return s.open(); }));
+  return static_cast<uint32_t>(std::count_if(meta.shards.begin(), meta.shards.end(),
+                                             [](const ShardInfo& s) { return s.open(); }));
 }
 
 Engine::Engine(std::unique_ptr<storage::Store> store, const EngineOptions& options,
@@ -78,7 +78,8 @@ Status Engine::load() {
     }
   });
   if (!scan.ok()) return scan;
-  if (corrupt) return make_error(errc::internal_failure, "corrupt stream metadata in the data directory");
+  if (corrupt)
+    return make_error(errc::internal_failure, "corrupt stream metadata in the data directory");
 
   for (StreamMeta& meta : metas) {
     auto stream = std::make_shared<Stream>(meta);
@@ -148,7 +149,8 @@ Result<std::shared_ptr<Stream>> Engine::find_writable(const StreamKey& key) {
   auto stream = find(key);
   if (!stream.ok()) return stream;
   const StreamStatus status = status_of(**stream, clock_.now_ms());
-  if (status != StreamStatus::active && status != StreamStatus::updating) return stream_not_found(key);
+  if (status != StreamStatus::active && status != StreamStatus::updating)
+    return stream_not_found(key);
   return stream;
 }
 
@@ -165,9 +167,9 @@ Status Engine::persist_meta(const StreamMeta& meta) {
 
 Status Engine::create_stream(const StreamKey& key, uint32_t shard_count, StreamMode mode) {
   if (shard_count < 1) {
-    return make_error(errc::invalid_argument,
-                      "The shard count must be at least 1; " + std::to_string(shard_count) +
-                          " was requested for stream " + key.name + ".");
+    return make_error(errc::invalid_argument, "The shard count must be at least 1; " +
+                                                  std::to_string(shard_count) +
+                                                  " was requested for stream " + key.name + ".");
   }
   const int64_t now = clock_.now_ms();
   std::unique_lock lock(registry_mu_);
@@ -184,7 +186,8 @@ Status Engine::create_stream(const StreamKey& key, uint32_t shard_count, StreamM
   uint32_t open_shards = 0;
   uint32_t on_demand_streams = 0;
   const std::string prefix = registry_key(key.account, key.region, "");
-  for (auto it = by_key_.lower_bound(prefix); it != by_key_.end() && it->first.starts_with(prefix); ++it) {
+  for (auto it = by_key_.lower_bound(prefix); it != by_key_.end() && it->first.starts_with(prefix);
+       ++it) {
     if (gone(*it->second, now)) continue;
     StreamMeta m = it->second->meta();
     for (const ShardInfo& s : m.shards) open_shards += s.open() ? 1 : 0;
@@ -205,8 +208,8 @@ Status Engine::create_stream(const StreamKey& key, uint32_t shard_count, StreamM
   if (mode == StreamMode::on_demand && on_demand_streams >= options_.on_demand_stream_limit) {
     return make_error(errc::limit_exceeded,
                       "This request would exceed the on-demand stream limit for the account " +
-                          key.account + " in " + key.region + ". Current on-demand stream count: " +
-                          std::to_string(on_demand_streams) +
+                          key.account + " in " + key.region +
+                          ". Current on-demand stream count: " + std::to_string(on_demand_streams) +
                           ". Limit: " + std::to_string(options_.on_demand_stream_limit) + ".");
   }
 
@@ -249,7 +252,8 @@ Status Engine::delete_stream(const StreamKey& key) {
   }
   // Hold every shard's append lock so no write is in flight while the records go.
   std::vector<std::unique_lock<std::mutex>> locks;
-  for (uint32_t i = 0; i < stream->shard_count(); ++i) locks.emplace_back(stream->shard(i)->append_mu);
+  for (uint32_t i = 0; i < stream->shard_count(); ++i)
+    locks.emplace_back(stream->shard(i)->append_mu);
   storage::RecordBatch batch = store_->make_batch();
   batch.delete_meta(stream_meta_key(stream->id));
   for (uint32_t i = 0; i < stream->shard_count(); ++i) {
@@ -279,7 +283,8 @@ std::vector<StreamView> Engine::list_streams(std::string_view account, std::stri
   const std::string prefix = registry_key(account, region, "");
   std::vector<StreamView> out;
   std::shared_lock lock(registry_mu_);
-  for (auto it = by_key_.lower_bound(prefix); it != by_key_.end() && it->first.starts_with(prefix); ++it) {
+  for (auto it = by_key_.lower_bound(prefix); it != by_key_.end() && it->first.starts_with(prefix);
+       ++it) {
     if (gone(*it->second, now)) continue;
     StreamView view;
     view.meta = it->second->meta();
@@ -293,16 +298,16 @@ std::vector<StreamView> Engine::list_streams(std::string_view account, std::stri
 namespace {
 Status check_retention_range(int hours) {
   if (hours < kMinRetentionHours) {
-    return make_error(errc::invalid_argument,
-                      "Minimum allowed retention period is " + std::to_string(kMinRetentionHours) +
-                          " hours. Requested retention period (" + std::to_string(hours) +
-                          " hours) is too short.");
+    return make_error(errc::invalid_argument, "Minimum allowed retention period is " +
+                                                  std::to_string(kMinRetentionHours) +
+                                                  " hours. Requested retention period (" +
+                                                  std::to_string(hours) + " hours) is too short.");
   }
   if (hours > kMaxRetentionHours) {
-    return make_error(errc::invalid_argument,
-                      "Maximum allowed retention period is " + std::to_string(kMaxRetentionHours) +
-                          " hours. Requested retention period (" + std::to_string(hours) +
-                          " hours) is too long.");
+    return make_error(errc::invalid_argument, "Maximum allowed retention period is " +
+                                                  std::to_string(kMaxRetentionHours) +
+                                                  " hours. Requested retention period (" +
+                                                  std::to_string(hours) + " hours) is too long.");
   }
   return {};
 }
@@ -314,12 +319,14 @@ Status Engine::increase_retention(const StreamKey& key, int hours) {
   if (!found.ok()) return std::move(found).error();
   Stream& stream = **found;
   const StreamStatus status = status_of(stream, clock_.now_ms());
-  if (status != StreamStatus::active) return make_error(errc::resource_in_use, not_active_message(key, status));
+  if (status != StreamStatus::active)
+    return make_error(errc::resource_in_use, not_active_message(key, status));
   const int current = stream.retention_hours();
   if (hours < current) {
     return make_error(errc::invalid_argument,
-                      "Requested retention period (" + std::to_string(hours) + " hours) for stream " +
-                          key.name + " can not be shorter than existing retention period (" +
+                      "Requested retention period (" + std::to_string(hours) +
+                          " hours) for stream " + key.name +
+                          " can not be shorter than existing retention period (" +
                           std::to_string(current) + " hours). Use DecreaseRetentionPeriod API.");
   }
   StreamMeta meta = stream.meta();
@@ -335,12 +342,14 @@ Status Engine::decrease_retention(const StreamKey& key, int hours) {
   if (!found.ok()) return std::move(found).error();
   Stream& stream = **found;
   const StreamStatus status = status_of(stream, clock_.now_ms());
-  if (status != StreamStatus::active) return make_error(errc::resource_in_use, not_active_message(key, status));
+  if (status != StreamStatus::active)
+    return make_error(errc::resource_in_use, not_active_message(key, status));
   const int current = stream.retention_hours();
   if (hours > current) {
     return make_error(errc::invalid_argument,
-                      "Requested retention period (" + std::to_string(hours) + " hours) for stream " +
-                          key.name + " can not be longer than existing retention period (" +
+                      "Requested retention period (" + std::to_string(hours) +
+                          " hours) for stream " + key.name +
+                          " can not be longer than existing retention period (" +
                           std::to_string(current) + " hours). Use IncreaseRetentionPeriod API.");
   }
   StreamMeta meta = stream.meta();

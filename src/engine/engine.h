@@ -23,16 +23,16 @@ namespace kinesis_emulator::engine {
 
 inline constexpr int kMinRetentionHours = 24;
 inline constexpr int kMaxRetentionHours = 8760;
-inline constexpr int64_t kMaxRecordBytes = 1 << 20;            // data + partition key
-inline constexpr int64_t kMaxPutRecordsBytes = 5 << 20;        // whole PutRecords request
-inline constexpr int64_t kMaxGetRecordsBytes = 10 << 20;       // one GetRecords response
+inline constexpr int64_t kMaxRecordBytes = 1 << 20;       // data + partition key
+inline constexpr int64_t kMaxPutRecordsBytes = 5 << 20;   // whole PutRecords request
+inline constexpr int64_t kMaxGetRecordsBytes = 10 << 20;  // one GetRecords response
 inline constexpr uint32_t kOnDemandDefaultShards = 4;
 
 struct EngineOptions {
   int64_t create_delay_ms = 500;
   int64_t delete_delay_ms = 500;
   int64_t update_delay_ms = 500;
-  uint32_t shard_limit = 500;           // open shards per account and region
+  uint32_t shard_limit = 500;  // open shards per account and region
   uint32_t on_demand_stream_limit = 50;
 };
 
@@ -56,7 +56,13 @@ struct PutResult {
   std::string sequence_number;
 };
 
-enum class IteratorType { trim_horizon, latest, at_sequence_number, after_sequence_number, at_timestamp };
+enum class IteratorType {
+  trim_horizon,
+  latest,
+  at_sequence_number,
+  after_sequence_number,
+  at_timestamp
+};
 
 struct RecordOut {
   std::string sequence_number;
@@ -98,7 +104,8 @@ class Engine {
 
   // Data plane.
   Result<PutResult> put_record(const StreamKey& key, const PutEntry& entry);
-  Result<std::vector<PutResult>> put_records(const StreamKey& key, std::span<const PutEntry> entries);
+  Result<std::vector<PutResult>> put_records(const StreamKey& key,
+                                             std::span<const PutEntry> entries);
   Result<std::string> get_shard_iterator(const StreamKey& key, std::string_view shard_id,
                                          IteratorType type, std::string_view sequence_number,
                                          std::optional<int64_t> timestamp_ms);

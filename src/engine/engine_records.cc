@@ -32,9 +32,9 @@ Status Engine::check_record_size(const PutEntry& entry) const {
   const std::size_t size = entry.data.size() + entry.partition_key.size();
   if (size > static_cast<std::size_t>(kMaxRecordBytes)) {
     return make_error(errc::invalid_argument,
-                      "The size of the record (data plus partition key) is " + std::to_string(size) +
-                          " bytes, more than the maximum of " + std::to_string(kMaxRecordBytes) +
-                          " bytes.");
+                      "The size of the record (data plus partition key) is " +
+                          std::to_string(size) + " bytes, more than the maximum of " +
+                          std::to_string(kMaxRecordBytes) + " bytes.");
   }
   return {};
 }
@@ -57,10 +57,11 @@ Result<PutResult> Engine::put_record(const StreamKey& key, const PutEntry& entry
   auto found = find_writable(key);
   if (!found.ok()) return std::move(found).error();
   Stream& stream = **found;
-  const uint128 hash = entry.explicit_hash_key ? *entry.explicit_hash_key
-                                               : partition_key_hash(entry.partition_key);
+  const uint128 hash =
+      entry.explicit_hash_key ? *entry.explicit_hash_key : partition_key_hash(entry.partition_key);
   ShardState* shard = stream.route(hash);
-  if (shard == nullptr) return make_error(errc::internal_failure, "No open shard owns the hash key");
+  if (shard == nullptr)
+    return make_error(errc::internal_failure, "No open shard owns the hash key");
 
   storage::RecordBatch batch = store_->make_batch();
   std::lock_guard lock(shard->append_mu);
@@ -72,7 +73,8 @@ Result<PutResult> Engine::put_record(const StreamKey& key, const PutEntry& entry
   if (Status s = store_->write(batch); !s.ok()) return std::move(s).error();
   shard->last_position = position;
   shard->last_published.store(position, std::memory_order_release);
-  return PutResult{shard->info.index, encode_sequence_number(stream.id, shard->info.index, position)};
+  return PutResult{shard->info.index,
+                   encode_sequence_number(stream.id, shard->info.index, position)};
 }
 
 Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
@@ -84,8 +86,8 @@ Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
   }
   if (total > static_cast<std::size_t>(kMaxPutRecordsBytes)) {
     return make_error(errc::invalid_argument,
-                      "Records size exceeds 5 MB limit: the request holds " + std::to_string(total) +
-                          " bytes of data and partition keys.");
+                      "Records size exceeds 5 MB limit: the request holds " +
+                          std::to_string(total) + " bytes of data and partition keys.");
   }
   auto found = find_writable(key);
   if (!found.ok()) return std::move(found).error();
@@ -98,7 +100,8 @@ Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
     const uint128 hash =
         e.explicit_hash_key ? *e.explicit_hash_key : partition_key_hash(e.partition_key);
     ShardState* shard = stream.route(hash);
-    if (shard == nullptr) return make_error(errc::internal_failure, "No open shard owns the hash key");
+    if (shard == nullptr)
+      return make_error(errc::internal_failure, "No open shard owns the hash key");
     results[i].shard_index = shard->info.index;
     shards_used.push_back(shard->info.index);
   }
@@ -148,7 +151,8 @@ Result<std::string> Engine::get_shard_iterator(const StreamKey& key, std::string
   Stream& stream = **found;
   auto index = parse_shard_id(shard_id);
   ShardState* shard = index ? stream.shard(*index) : nullptr;
-  if (shard == nullptr) return make_error(errc::resource_not_found, shard_missing_message(key, shard_id));
+  if (shard == nullptr)
+    return make_error(errc::resource_not_found, shard_missing_message(key, shard_id));
   const std::string canonical_id = shard_id_of(shard->info.index);
 
   const bool wants_sequence =
@@ -245,26 +249,25 @@ Result<GetRecordsResult> Engine::get_records(std::string_view shard_iterator, ui
   std::size_t bytes = 0;
   bool more = false;
   RecordOut out;
-  Status s = store_->read_records(stream->id, shard->info.index, start,
-                                  [&](const storage::RecordView& r) {
-                                    const std::size_t size = r.data.size() + r.partition_key.size();
-                                    if (result.record_count == limit ||
-                                        (result.record_count > 0 &&
-                                         bytes + size > static_cast<std::size_t>(kMaxGetRecordsBytes))) {
-                                      more = true;
-                                      return false;
-                                    }
-                                    bytes += size;
-                                    out.sequence_number = encode_sequence_number(
-                                        stream->id, shard->info.index, r.position);
-                                    out.arrival_ms = time_of_position(r.position);
-                                    out.partition_key = r.partition_key;
-                                    out.data = r.data;
-                                    emit(out);
-                                    ++result.record_count;
-                                    next = r.position + 1;
-                                    return true;
-                                  });
+  Status s =
+      store_->read_records(stream->id, shard->info.index, start, [&](const storage::RecordView& r) {
+        const std::size_t size = r.data.size() + r.partition_key.size();
+        if (result.record_count == limit ||
+            (result.record_count > 0 &&
+             bytes + size > static_cast<std::size_t>(kMaxGetRecordsBytes))) {
+          more = true;
+          return false;
+        }
+        bytes += size;
+        out.sequence_number = encode_sequence_number(stream->id, shard->info.index, r.position);
+        out.arrival_ms = time_of_position(r.position);
+        out.partition_key = r.partition_key;
+        out.data = r.data;
+        emit(out);
+        ++result.record_count;
+        next = r.position + 1;
+        return true;
+      });
   if (!s.ok()) return std::move(s).error();
   if (more && result.record_count > 0) {
     result.millis_behind_latest = std::max<int64_t>(0, now - time_of_position(next - 1));

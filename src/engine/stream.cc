@@ -7,10 +7,14 @@ namespace kinesis_emulator::engine {
 
 const char* to_string(StreamStatus status) {
   switch (status) {
-    case StreamStatus::creating: return "CREATING";
-    case StreamStatus::active: return "ACTIVE";
-    case StreamStatus::updating: return "UPDATING";
-    case StreamStatus::deleting: return "DELETING";
+    case StreamStatus::creating:
+      return "CREATING";
+    case StreamStatus::active:
+      return "ACTIVE";
+    case StreamStatus::updating:
+      return "UPDATING";
+    case StreamStatus::deleting:
+      return "DELETING";
   }
   return "ACTIVE";
 }

@@ -45,8 +45,8 @@ struct ShardState {
   explicit ShardState(ShardInfo i) : info(std::move(i)) {}
   const ShardInfo info;
   std::mutex append_mu;
-  uint64_t last_position = 0;                 // guarded by append_mu; 0 when never written
-  std::atomic<uint64_t> last_published{0};    // last position whose write has completed
+  uint64_t last_position = 0;               // guarded by append_mu; 0 when never written
+  std::atomic<uint64_t> last_published{0};  // last position whose write has completed
 };
 
 // Everything about a stream that is persisted, apart from its records.

@@ -6,22 +6,36 @@ namespace kinesis_emulator::protocol {
 
 AwsErrorShape aws_error_shape(errc code) {
   switch (code) {
-    case errc::validation: return {"ValidationException", 400};
-    case errc::serialization: return {"SerializationException", 400};
-    case errc::unknown_operation: return {"UnknownOperationException", 400};
-    case errc::missing_authentication_token: return {"MissingAuthenticationTokenException", 403};
-    case errc::resource_not_found: return {"ResourceNotFoundException", 400};
-    case errc::resource_in_use: return {"ResourceInUseException", 400};
-    case errc::invalid_argument: return {"InvalidArgumentException", 400};
-    case errc::expired_iterator: return {"ExpiredIteratorException", 400};
-    case errc::expired_next_token: return {"ExpiredNextTokenException", 400};
-    case errc::limit_exceeded: return {"LimitExceededException", 400};
+    case errc::validation:
+      return {"ValidationException", 400};
+    case errc::serialization:
+      return {"SerializationException", 400};
+    case errc::unknown_operation:
+      return {"UnknownOperationException", 400};
+    case errc::missing_authentication_token:
+      return {"MissingAuthenticationTokenException", 403};
+    case errc::resource_not_found:
+      return {"ResourceNotFoundException", 400};
+    case errc::resource_in_use:
+      return {"ResourceInUseException", 400};
+    case errc::invalid_argument:
+      return {"InvalidArgumentException", 400};
+    case errc::expired_iterator:
+      return {"ExpiredIteratorException", 400};
+    case errc::expired_next_token:
+      return {"ExpiredNextTokenException", 400};
+    case errc::limit_exceeded:
+      return {"LimitExceededException", 400};
     case errc::provisioned_throughput_exceeded:
       return {"ProvisionedThroughputExceededException", 400};
-    case errc::access_denied: return {"AccessDeniedException", 400};
-    case errc::request_entity_too_large: return {"RequestEntityTooLargeException", 413};
-    case errc::internal_failure: return {"InternalFailure", 500};
-    case errc::service_unavailable: return {"ServiceUnavailable", 503};
+    case errc::access_denied:
+      return {"AccessDeniedException", 400};
+    case errc::request_entity_too_large:
+      return {"RequestEntityTooLargeException", 413};
+    case errc::internal_failure:
+      return {"InternalFailure", 500};
+    case errc::service_unavailable:
+      return {"ServiceUnavailable", 503};
   }
   return {"InternalFailure", 500};
 }

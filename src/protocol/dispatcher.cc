@@ -132,9 +132,10 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
   WireResponse response;
   response.content_type = json10 ? kJson10 : kJson11;
   response.request_id = ctx.request_id;
-  response.body = reply->encoded.empty()
-                      ? reply->document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                      : std::move(reply->encoded);
+  response.body =
+      reply->encoded.empty()
+          ? reply->document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+          : std::move(reply->encoded);
   return finish(std::move(response));
 }
 

@@ -4,14 +4,15 @@ namespace kinesis_emulator::protocol {
 
 std::string_view sigv4_region(std::string_view text) {
   // In a query string the slashes are percent-encoded.
-  for (std::string_view marker : {std::string_view("Credential="), std::string_view("X-Amz-Credential=")}) {
+  for (std::string_view marker :
+       {std::string_view("Credential="), std::string_view("X-Amz-Credential=")}) {
     const auto at = text.find(marker);
     if (at == std::string_view::npos) continue;
     std::string_view scope = text.substr(at + marker.size());
-    const std::string_view sep = scope.find("%2F") != std::string_view::npos &&
-                                         scope.find('/') == std::string_view::npos
-                                     ? "%2F"
-                                     : "/";
+    const std::string_view sep =
+        scope.find("%2F") != std::string_view::npos && scope.find('/') == std::string_view::npos
+            ? "%2F"
+            : "/";
     // access key / date / region / service / aws4_request
     for (int skip = 0; skip < 2; ++skip) {
       const auto p = scope.find(sep);

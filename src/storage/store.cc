@@ -63,7 +63,9 @@ void RecordBatch::delete_meta(std::string_view key) {
   batch_->Delete(meta_, rocksdb::Slice(key.data(), key.size()));
 }
 
-std::size_t RecordBatch::count() const { return static_cast<std::size_t>(batch_->Count()); }
+std::size_t RecordBatch::count() const {
+  return static_cast<std::size_t>(batch_->Count());
+}
 
 // --- Store ---------------------------------------------------------------------------------
 
@@ -124,7 +126,8 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   auto format = store->get_meta(kFormatKey);
   if (!format.ok()) return std::move(format).error();
   if (!format->has_value()) {
-    if (Status st = store->put_meta(kFormatKey, kFormatVersion); !st.ok()) return std::move(st).error();
+    if (Status st = store->put_meta(kFormatKey, kFormatVersion); !st.ok())
+      return std::move(st).error();
   } else if (**format != kFormatVersion) {
     return make_error(errc::internal_failure, "data directory " + path + " has storage format " +
                                                   **format + "; this build reads format " +
@@ -195,8 +198,7 @@ Status Store::read_records(uint64_t stream_id, uint32_t shard, uint64_t from_pos
     if (k.size() != kRecordKeySize) continue;
     view.position = get_u64_be(k.data() + kShardPrefixSize);
     const rocksdb::Slice v = it->value();
-    if (!decode_record_value(std::string_view(v.data(), v.size()), view.partition_key,
-                             view.data)) {
+    if (!decode_record_value(std::string_view(v.data(), v.size()), view.partition_key, view.data)) {
       return make_error(errc::internal_failure, "corrupt record value in storage");
     }
     if (!fn(view)) break;
@@ -237,9 +239,9 @@ Status Store::delete_records_before(uint64_t stream_id, uint32_t shard, uint64_t
   char end[kRecordKeySize];
   encode_record_key(begin, stream_id, shard, 0);
   encode_record_key(end, stream_id, shard, position);
-  rocksdb::Status s = db_->DeleteRange(write_options(sync_), records_,
-                                       rocksdb::Slice(begin, sizeof begin),
-                                       rocksdb::Slice(end, sizeof end));
+  rocksdb::Status s =
+      db_->DeleteRange(write_options(sync_), records_, rocksdb::Slice(begin, sizeof begin),
+                       rocksdb::Slice(end, sizeof end));
   if (!s.ok()) return storage_error("retention trim", s);
   return {};
 }

@@ -61,6 +61,26 @@ FAST_ARGS = ["--create-stream-ms", "50", "--delete-stream-ms", "50", "--update-s
 _live_servers = weakref.WeakSet()
 
 
+def merge_args(defaults, overrides):
+    """`defaults` + `overrides`, where a "--flag value" in overrides replaces the same flag in
+    defaults (the server rejects a repeated option)."""
+    def pairs(args):
+        out, i = [], 0
+        while i < len(args):
+            if i + 1 < len(args) and not args[i + 1].startswith("--"):
+                out.append((args[i], args[i + 1]))
+                i += 2
+            else:
+                out.append((args[i], None))
+                i += 1
+        return out
+
+    over = pairs(list(overrides))
+    names = {k for k, _ in over}
+    merged = [p for p in pairs(list(defaults)) if p[0] not in names] + over
+    return [x for k, v in merged for x in ((k,) if v is None else (k, v))]
+
+
 def _kill_leftovers():
     for srv in list(_live_servers):
         try:
@@ -99,6 +119,12 @@ def error_code(exc):
     return exc.response.get("Error", {}).get("Code")
 
 
+def server_env():
+    """The environment for the server: the server reads KINESIS_EMULATOR_* settings from it,
+    so drop ours (e.g. KINESIS_EMULATOR_BIN) to let only the command line configure it."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("KINESIS_EMULATOR_")}
+
+
 class ServerError(AssertionError):
     pass
 
@@ -118,7 +144,7 @@ class Server:
         if not in_memory:
             self.data_dir = data_dir or tempfile.mkdtemp(prefix="ke-e2e-data-")
         self.log_dir = tempfile.mkdtemp(prefix="ke-e2e-log-")
-        self.base_args = (list(FAST_ARGS) if fast else []) + list(extra_args or [])
+        self.base_args = merge_args(FAST_ARGS if fast else [], extra_args or [])
         log_level = os.environ.get("KINESIS_E2E_LOG_LEVEL")
         if log_level:
             self.base_args += ["--log-level", log_level]
@@ -138,7 +164,7 @@ class Server:
             cmd.append("--in-memory")
         else:
             cmd += ["--data-dir", self.data_dir]
-        return cmd + self.base_args + list(extra_args or [])
+        return cmd + merge_args(self.base_args, extra_args or [])
 
     def start(self, extra_args=None, timeout=START_TIMEOUT):
         if self.proc is not None and self.proc.poll() is None:
@@ -150,7 +176,8 @@ class Server:
         # Files, not pipes: the server can log as much as it likes without ever blocking.
         with open(self._stdout_path, "wb") as out, open(self._stderr_path, "wb") as err:
             self.proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, close_fds=True
+                cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, close_fds=True,
+                env=server_env(),
             )
         deadline = time.monotonic() + timeout
         while True:

@@ -241,7 +241,7 @@ class BadStartTest(unittest.TestCase):
             cmd = [support.BIN, "--host", "127.0.0.1", "--port", "0",
                    "--data-dir", os.path.join(blocker, "sub")]
             try:
-                res = subprocess.run(cmd, capture_output=True, timeout=10,
+                res = subprocess.run(cmd, capture_output=True, timeout=10, env=support.server_env(),
                                      stdin=subprocess.DEVNULL)
             except subprocess.TimeoutExpired:
                 self.fail("server with an unusable --data-dir neither failed nor exited")
@@ -252,7 +252,7 @@ class BadStartTest(unittest.TestCase):
         import subprocess
         try:
             res = subprocess.run([support.BIN, "--no-such-flag"], capture_output=True,
-                                 timeout=10, stdin=subprocess.DEVNULL)
+                                 timeout=10, stdin=subprocess.DEVNULL, env=support.server_env())
         except subprocess.TimeoutExpired:
             self.fail("server with an unknown flag did not exit")
         self.assertNotEqual(res.returncode, 0)

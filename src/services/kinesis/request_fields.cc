@@ -58,9 +58,9 @@ Result<engine::StreamKey> stream_key(const protocol::RequestContext& ctx, const 
     }
     const std::string_view arn_name = rest.substr(kStreamPrefix.size());
     if (!name.empty() && name != arn_name) {
-      return make_error(errc::invalid_argument, "StreamARN " + std::string(arn) +
-                                                    " does not name stream " + std::string(name) +
-                                                    ".");
+      return make_error(
+          errc::invalid_argument,
+          "StreamARN " + std::string(arn) + " does not name stream " + std::string(name) + ".");
     }
     key.region = parts[3];
     key.account = parts[4];
@@ -72,6 +72,8 @@ Result<engine::StreamKey> stream_key(const protocol::RequestContext& ctx, const 
   return key;
 }
 
-double epoch_seconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
+double epoch_seconds(int64_t ms) {
+  return static_cast<double>(ms) / 1000.0;
+}
 
 }  // namespace kinesis_emulator::services::kinesis

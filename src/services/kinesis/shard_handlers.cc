@@ -23,7 +23,8 @@ bool selected(const engine::ShardInfo& s, const ShardFilter& f, int64_t trim_ms)
                           ? std::optional<int64_t>(engine::time_of_position(*s.ending_position))
                           : std::nullopt;
   if (f.type == "AT_LATEST") return s.open();
-  if (f.type == "AT_TRIM_HORIZON") return s.created_ms <= trim_ms ? (!end_ms || *end_ms >= trim_ms) : false;
+  if (f.type == "AT_TRIM_HORIZON")
+    return s.created_ms <= trim_ms ? (!end_ms || *end_ms >= trim_ms) : false;
   if (f.type == "AT_TIMESTAMP") {
     const int64_t t = f.timestamp_ms.value_or(0);
     return s.created_ms <= t && (!end_ms || *end_ms >= t);
@@ -37,9 +38,9 @@ bool selected(const engine::ShardInfo& s, const ShardFilter& f, int64_t trim_ms)
 }
 
 std::string encode_token(const engine::StreamKey& key, const std::string& last_shard,
-                  const ShardFilter& filter, int64_t now) {
-  json t = {{"a", key.account}, {"r", key.region}, {"n", key.name}, {"s", last_shard},
-            {"t", now},         {"f", filter.type}};
+                         const ShardFilter& filter, int64_t now) {
+  json t = {{"a", key.account}, {"r", key.region}, {"n", key.name},
+            {"s", last_shard},  {"t", now},        {"f", filter.type}};
   if (filter.timestamp_ms) t["ft"] = *filter.timestamp_ms;
   return protocol::base64_encode(t.dump());
 }
@@ -54,8 +55,10 @@ Result<Reply> list_shards(engine::Engine& engine, const RequestContext& ctx, jso
   std::string after(string_member(request, "ExclusiveStartShardId"));
 
   if (!token.empty()) {
-    if (!string_member(request, "StreamName").empty() || !string_member(request, "StreamARN").empty()) {
-      return make_error(errc::invalid_argument, "NextToken and StreamName cannot be provided together.");
+    if (!string_member(request, "StreamName").empty() ||
+        !string_member(request, "StreamARN").empty()) {
+      return make_error(errc::invalid_argument,
+                        "NextToken and StreamName cannot be provided together.");
     }
     if (!after.empty()) {
       return make_error(errc::invalid_argument,
@@ -73,7 +76,8 @@ Result<Reply> list_shards(engine::Engine& engine, const RequestContext& ctx, jso
     key = {t.value("a", ctx.account), t.value("r", ctx.region), t["n"].get<std::string>()};
     after = t["s"].get<std::string>();
     filter.type = t.value("f", filter.type);
-    if (t.contains("ft") && t["ft"].is_number_integer()) filter.timestamp_ms = t["ft"].get<int64_t>();
+    if (t.contains("ft") && t["ft"].is_number_integer())
+      filter.timestamp_ms = t["ft"].get<int64_t>();
   } else {
     auto k = stream_key(ctx, request);
     if (!k.ok()) return std::move(k).error();
@@ -95,16 +99,16 @@ Result<Reply> list_shards(engine::Engine& engine, const RequestContext& ctx, jso
         }
         after = filter.shard_id;
       } else if (!filter.shard_id.empty()) {
-        return make_error(errc::invalid_argument, "ShardFilter of type " + filter.type +
-                                                      " does not take a ShardId.");
+        return make_error(errc::invalid_argument,
+                          "ShardFilter of type " + filter.type + " does not take a ShardId.");
       }
       if (wants_time && !filter.timestamp_ms) {
         return make_error(errc::invalid_argument,
                           "ShardFilter of type " + filter.type + " requires a Timestamp.");
       }
       if (!wants_time && filter.timestamp_ms) {
-        return make_error(errc::invalid_argument, "ShardFilter of type " + filter.type +
-                                                      " does not take a Timestamp.");
+        return make_error(errc::invalid_argument,
+                          "ShardFilter of type " + filter.type + " does not take a Timestamp.");
       }
     }
   }
@@ -113,7 +117,8 @@ Result<Reply> list_shards(engine::Engine& engine, const RequestContext& ctx, jso
   if (!view.ok()) return std::move(view).error();
   if (view->status == engine::StreamStatus::creating) {
     return make_error(errc::resource_in_use, "Stream " + key.name + " under account " +
-                                                 key.account + " not ACTIVE, instead in state CREATING");
+                                                 key.account +
+                                                 " not ACTIVE, instead in state CREATING");
   }
   const int64_t now = engine.clock().now_ms();
   const int64_t trim_ms = now - int64_t{view->meta.retention_hours} * 3'600'000;

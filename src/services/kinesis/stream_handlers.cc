@@ -34,7 +34,8 @@ json shard_json(const engine::StreamMeta& meta, const engine::ShardInfo& shard) 
              {{"StartingHashKey", to_decimal(shard.range.start)},
               {"EndingHashKey", to_decimal(shard.range.end)}}}};
   if (shard.parent) s["ParentShardId"] = engine::shard_id_of(*shard.parent);
-  if (shard.adjacent_parent) s["AdjacentParentShardId"] = engine::shard_id_of(*shard.adjacent_parent);
+  if (shard.adjacent_parent)
+    s["AdjacentParentShardId"] = engine::shard_id_of(*shard.adjacent_parent);
   json range = {{"StartingSequenceNumber",
                  engine::encode_sequence_number(meta.id, shard.index, shard.starting_position)}};
   if (shard.ending_position) {
@@ -92,18 +93,17 @@ Result<Reply> describe_stream(engine::Engine& engine, const RequestContext& ctx,
     shards.push_back(shard_json(view->meta, shard));
   }
   Reply reply;
-  reply.document = {
-      {"StreamDescription",
-       {{"StreamName", view->meta.key.name},
-        {"StreamARN", view->arn},
-        {"StreamStatus", engine::to_string(view->status)},
-        {"StreamModeDetails", stream_mode_details(view->meta.mode)},
-        {"Shards", std::move(shards)},
-        {"HasMoreShards", has_more},
-        {"RetentionPeriodHours", view->meta.retention_hours},
-        {"StreamCreationTimestamp", epoch_seconds(view->meta.created_ms)},
-        {"EnhancedMonitoring", enhanced_monitoring()},
-        {"EncryptionType", "NONE"}}}};
+  reply.document = {{"StreamDescription",
+                     {{"StreamName", view->meta.key.name},
+                      {"StreamARN", view->arn},
+                      {"StreamStatus", engine::to_string(view->status)},
+                      {"StreamModeDetails", stream_mode_details(view->meta.mode)},
+                      {"Shards", std::move(shards)},
+                      {"HasMoreShards", has_more},
+                      {"RetentionPeriodHours", view->meta.retention_hours},
+                      {"StreamCreationTimestamp", epoch_seconds(view->meta.created_ms)},
+                      {"EnhancedMonitoring", enhanced_monitoring()},
+                      {"EncryptionType", "NONE"}}}};
   return reply;
 }
 
@@ -175,8 +175,8 @@ Result<Reply> list_streams(engine::Engine& engine, const RequestContext& ctx, js
   Reply reply;
   reply.document = {{"StreamNames", names}, {"HasMoreStreams", has_more}};
   if (has_more && !names.empty()) {
-    reply.document["NextToken"] = protocol::base64_encode(
-        std::to_string(engine.clock().now_ms()) + "/" + names.back().get<std::string>());
+    reply.document["NextToken"] = protocol::base64_encode(std::to_string(engine.clock().now_ms()) +
+                                                          "/" + names.back().get<std::string>());
   }
   reply.document["StreamSummaries"] = std::move(summaries);
   return reply;
@@ -186,7 +186,8 @@ Result<Reply> increase_retention(engine::Engine& engine, const RequestContext& c
   auto key = stream_key(ctx, request);
   if (!key.ok()) return std::move(key).error();
   const auto hours = integer_member(request, "RetentionPeriodHours").value_or(0);
-  if (Status s = engine.increase_retention(*key, static_cast<int>(std::clamp<int64_t>(hours, -1, 1 << 30)));
+  if (Status s = engine.increase_retention(
+          *key, static_cast<int>(std::clamp<int64_t>(hours, -1, 1 << 30)));
       !s.ok()) {
     return std::move(s).error();
   }
@@ -197,7 +198,8 @@ Result<Reply> decrease_retention(engine::Engine& engine, const RequestContext& c
   auto key = stream_key(ctx, request);
   if (!key.ok()) return std::move(key).error();
   const auto hours = integer_member(request, "RetentionPeriodHours").value_or(0);
-  if (Status s = engine.decrease_retention(*key, static_cast<int>(std::clamp<int64_t>(hours, -1, 1 << 30)));
+  if (Status s = engine.decrease_retention(
+          *key, static_cast<int>(std::clamp<int64_t>(hours, -1, 1 << 30)));
       !s.ok()) {
     return std::move(s).error();
   }

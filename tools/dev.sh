@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# One entry point for people and CI:
+#   tools/dev.sh run [server flags...]   install what is missing, build, start the server
+#   tools/dev.sh test                    install what is missing, build, run unit + e2e tests
+#   tools/dev.sh build                   install what is missing, build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cmd="${1:-run}"
+shift || true
+build_dir="${BUILD_DIR:-build}"
+
+tools/install-deps.sh
+
+# The e2e tests need a python3 that has boto3: the user's if it has it, else Debian's.
+python=python3
+if ! python3 -c 'import boto3' >/dev/null 2>&1; then python=/usr/bin/python3; fi
+
+generator=()
+if command -v ninja >/dev/null 2>&1 && [ ! -f "$build_dir/Makefile" ]; then generator=(-G Ninja); fi
+cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" \
+  -DKE_PYTHON="$python" ${CMAKE_ARGS:-} >/dev/null
+target=()
+if [ "$cmd" = run ]; then target=(--target kinesis-emulator); fi
+cmake --build "$build_dir" --parallel "$(nproc)" "${target[@]}"
+
+case "$cmd" in
+  run) exec "$build_dir/kinesis-emulator" "$@" ;;
+  test) exec ctest --test-dir "$build_dir" --output-on-failure --timeout 900 "$@" ;;
+  build) ;;
+  *) echo "usage: tools/dev.sh run|test|build" >&2; exit 2 ;;
+esac

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages kinesis-emulator needs to build and test, only those missing.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config
+  libboost1.81-dev          # Asio + Beast (1.81: http::message_generator, C++20-clean awaitable)
+  librocksdb-dev            # record and metadata storage
+  nlohmann-json3-dev        # JSON (and later CBOR) bodies, the service model
+  libspdlog-dev             # logging
+  libssl-dev                # MD5 routing hashes, HMAC for shard iterators, randomness
+  libcli11-dev              # command line and environment variables
+  libgtest-dev              # unit tests
+)
+# End-to-end tests drive the server with boto3 and the AWS CLI.
+if ! python3 -c 'import boto3' >/dev/null 2>&1; then packages+=(python3 python3-boto3); fi
+if ! command -v aws >/dev/null 2>&1; then packages+=(awscli); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "installing: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
