@@ -5,7 +5,7 @@ on an OS-chosen port, parses the start-up line, and hands out boto3 clients, an 
 and raw-HTTP helpers. Everything is bounded: every wait has a deadline, every subprocess a
 timeout, and every temporary directory is removed.
 
-Start-up contract (see the brief in the test README / docstrings):
+Start-up contract:
     kinesis-emulator --host 127.0.0.1 --port N (--data-dir DIR | --in-memory)
         --create-stream-ms MS --delete-stream-ms MS --update-stream-ms MS
         --shard-limit N --log-level LEVEL
@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -305,7 +304,8 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def client(self, read_timeout=30, connect_timeout=5):
-        return make_client(self.endpoint, read_timeout=read_timeout, connect_timeout=connect_timeout)
+        return make_client(self.endpoint, read_timeout=read_timeout,
+                           connect_timeout=connect_timeout)
 
     def cli(self, *args, timeout=CLI_TIMEOUT):
         return run_cli(self.endpoint, *args, timeout=timeout)
@@ -315,7 +315,8 @@ class Server:
         if res.returncode != 0:
             raise AssertionError(
                 f"aws kinesis {' '.join(args)} failed rc={res.returncode}\n"
-                f"stdout:{res.stdout}\nstderr:{res.stderr}\nserver stderr:\n{self.stderr_text()[-3000:]}"
+                f"stdout:{res.stdout}\nstderr:{res.stderr}\n"
+                f"server stderr:\n{self.stderr_text()[-3000:]}"
             )
         out = res.stdout.strip()
         return json.loads(out) if out else None
@@ -403,7 +404,9 @@ def wait_status(client, status, name=None, arn=None, timeout=10.0, interval=0.05
 
 
 def wait_active(client, name=None, arn=None, timeout=10.0):
-    """Poll DescribeStreamSummary every 0.05 s (up to `timeout`) until ACTIVE; returns the summary."""
+    """Poll DescribeStreamSummary every 0.05 s (up to `timeout`) until ACTIVE.
+
+    Returns the StreamDescriptionSummary."""
     return wait_status(client, "ACTIVE", name=name, arn=arn, timeout=timeout)
 
 

@@ -2,6 +2,8 @@
 
 import os
 import random
+import subprocess
+import tempfile
 import threading
 import time
 import unittest
@@ -156,6 +158,7 @@ class DurabilityTest(unittest.TestCase):
         stop.set()
         t.join(timeout=20)
         self.assertFalse(t.is_alive(), "writer thread did not finish")
+        self.assertTrue(errors, "the writer was never interrupted: the kill missed the load")
         self.assertGreater(len(acked), 0)
 
         self.restart(graceful=False)
@@ -232,8 +235,6 @@ class BadStartTest(unittest.TestCase):
 
     def test_unwritable_data_dir_fails_cleanly(self):
         """A data dir that cannot be used makes the server exit non-zero, not hang."""
-        import subprocess
-        import tempfile
         with tempfile.TemporaryDirectory() as d:
             blocker = os.path.join(d, "file")
             with open(blocker, "w") as f:
@@ -241,15 +242,14 @@ class BadStartTest(unittest.TestCase):
             cmd = [support.BIN, "--host", "127.0.0.1", "--port", "0",
                    "--data-dir", os.path.join(blocker, "sub")]
             try:
-                res = subprocess.run(cmd, capture_output=True, timeout=10, env=support.server_env(),
-                                     stdin=subprocess.DEVNULL)
+                res = subprocess.run(cmd, capture_output=True, timeout=10,
+                                     env=support.server_env(), stdin=subprocess.DEVNULL)
             except subprocess.TimeoutExpired:
                 self.fail("server with an unusable --data-dir neither failed nor exited")
             self.assertNotEqual(res.returncode, 0)
             self.assertNotIn(b"listening on", res.stdout)
 
     def test_unknown_flag_fails(self):
-        import subprocess
         try:
             res = subprocess.run([support.BIN, "--no-such-flag"], capture_output=True,
                                  timeout=10, stdin=subprocess.DEVNULL, env=support.server_env())

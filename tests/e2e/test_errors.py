@@ -104,6 +104,33 @@ class RawHttpTest(ServerTestCase):
             "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
         self.assert_healthy_and_unchanged()
 
+    def test_stream_name_too_long(self):
+        name = "n" * 129
+        r = raw_call(self.server.port, "CreateStream", {"StreamName": name, "ShardCount": 1})
+        self.assert_error(r, 400, "ValidationException")
+        self.assertEqual(
+            error_message(r[3]),
+            f"1 validation error detected: Value '{name}' at 'streamName' failed to satisfy "
+            "constraint: Member must have length less than or equal to 128")
+        self.assert_healthy_and_unchanged()
+        # 128 is fine
+        ok = "m" * 128
+        status, _, raw, _ = raw_call(self.server.port, "CreateStream",
+                                     {"StreamName": ok, "ShardCount": 1})
+        self.assertEqual(status, 200, raw)
+        wait_active(self.kin, ok)
+        self.kin.delete_stream(StreamName=ok)
+        support.wait_gone(self.kin, ok)
+
+    def test_invalid_base64_data(self):
+        r = raw_call(self.server.port, "PutRecord",
+                     {"StreamName": self.existing, "PartitionKey": "k", "Data": "!!!not-base64"})
+        self.assert_error(r, 400, ("SerializationException", "ValidationException"))
+        self.assert_healthy_and_unchanged()
+        it = self.kin.get_shard_iterator(StreamName=self.existing, ShardId="shardId-000000000000",
+                                         ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        self.assertEqual(self.kin.get_records(ShardIterator=it)["Records"], [])
+
     def test_missing_required_member(self):
         r = raw_call(self.server.port, "CreateStream", {"ShardCount": 1})
         self.assert_error(r, 400, "ValidationException")

@@ -5,6 +5,7 @@ import math
 import os
 import random
 import re
+import threading
 import time
 import unittest
 
@@ -396,6 +397,55 @@ class RecordsTest(ServerTestCase):
         again = self.kin.get_records(ShardIterator=it)["Records"]
         self.assertEqual([r["SequenceNumber"] for r in first],
                          [r["SequenceNumber"] for r in again])
+
+    def test_concurrent_writers(self):
+        """Several clients writing one shard at once: every record lands once, in one order."""
+        name = self.new_stream(1, "conc")
+        per_thread, threads_n = 40, 6
+        results = {}
+        errors = []
+
+        def writer(t):
+            client = self.server.client()
+            mine = []
+            try:
+                for i in range(per_thread):
+                    if i % 2:
+                        r = client.put_record(StreamName=name, Data=b"t%d-%d" % (t, i),
+                                              PartitionKey=f"t{t}")
+                        mine.append((b"t%d-%d" % (t, i), r["SequenceNumber"]))
+                    else:
+                        r = client.put_records(StreamName=name, Records=[
+                            {"Data": b"t%d-%d" % (t, i), "PartitionKey": f"t{t}"}])
+                        mine.append((b"t%d-%d" % (t, i), r["Records"][0]["SequenceNumber"]))
+            except Exception as e:  # reported below
+                errors.append(e)
+            results[t] = mine
+
+        threads = [threading.Thread(target=writer, args=(t,), daemon=True)
+                   for t in range(threads_n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        self.assertFalse(any(t.is_alive() for t in threads), "writers hung")
+        self.assertEqual(errors, [])
+        for mine in results.values():
+            seqs = [int(q) for _, q in mine]
+            self.assertEqual(seqs, sorted(seqs), "one client's records must be in its order")
+        recs = self.read_all(name, "shardId-000000000000")
+        self.assertEqual(len(recs), per_thread * threads_n)
+        seqs = [int(r["SequenceNumber"]) for r in recs]
+        self.assertEqual(seqs, sorted(set(seqs)), "strictly increasing, no duplicates")
+        stored = {r["Data"]: r["SequenceNumber"] for r in recs}
+        acked = {d: q for mine in results.values() for d, q in mine}
+        self.assertEqual(stored, acked)
+
+    def test_get_records_limit_too_large(self):
+        name = self.new_stream(1, "toolarge")
+        it = self.iterator(name, "shardId-000000000000")
+        self.assertClientError(("InvalidArgumentException", "ValidationException"),
+                               self.kin.get_records, ShardIterator=it, Limit=10001)
 
     # ----------------------------------------------------------------- errors
     def test_garbage_iterator(self):

@@ -2,13 +2,14 @@
 
 import datetime
 import re
+import threading
 import time
 import unittest
 
 from botocore.exceptions import ClientError
 
 import support
-from support import (MAX_HASH, Server, ServerTestCase, create_active_stream, error_code,
+from support import (MAX_HASH, ServerTestCase, create_active_stream, error_code,
                      stream_arn, unique_name, wait_active, wait_gone)
 
 SHARD_ID_RE = re.compile(r"^shardId-\d{12}$")
@@ -158,6 +159,32 @@ class StreamsTest(ServerTestCase):
         self.assertEqual(after["OnDemandStreamCount"], before["OnDemandStreamCount"] + 1)
         listed = {s["StreamName"]: s for s in self.kin.list_streams()["StreamSummaries"]}
         self.assertEqual(listed[name]["StreamModeDetails"], {"StreamMode": "ON_DEMAND"})
+        # it takes records like any stream, routed by the MD5 of the partition key
+        for pk in ("a", "b", "c", "d", "e"):
+            r = self.kin.put_record(StreamName=name, Data=pk.encode(), PartitionKey=pk)
+            self.assertEqual(r["ShardId"], support.shard_for_hash(shards, support.md5_hash_key(pk)))
+
+    def test_concurrent_create_same_name(self):
+        """Racing CreateStream calls for one name: exactly one wins."""
+        name = unique_name("race")
+        outcomes = []
+
+        def create():
+            try:
+                support.make_client(self.server.endpoint).create_stream(StreamName=name,
+                                                                        ShardCount=1)
+                outcomes.append("ok")
+            except ClientError as e:
+                outcomes.append(error_code(e))
+
+        threads = [threading.Thread(target=create, daemon=True) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        self.assertEqual(sorted(outcomes), ["ResourceInUseException"] * 5 + ["ok"])
+        wait_active(self.kin, name)
+        self.assertEqual(self.kin.list_streams(Limit=10000)["StreamNames"].count(name), 1)
 
     def test_duplicate_create(self):
         name = self.new_stream(1, "dup")
@@ -439,6 +466,27 @@ class ListStreamsTest(ServerTestCase):
             PaginationConfig={"PageSize": 2, "MaxItems": 50}))
         self.assertEqual(len(pages), 3)
         self.assertEqual([n for p in pages for n in p["StreamNames"]], self.NAMES)
+
+
+class ManyStreamsTest(ServerTestCase):
+    """More streams than one ListStreams page (default Limit 100)."""
+
+    server_args = ["--create-stream-ms", "0"]
+
+    def test_default_page_is_100(self):
+        names = sorted(f"many-{i:03d}" for i in range(105))
+        for n in names:
+            self.kin.create_stream(StreamName=n, ShardCount=1)
+        for n in names:
+            wait_active(self.kin, n)
+        resp = self.kin.list_streams()
+        self.assertEqual(resp["StreamNames"], names[:100])
+        self.assertEqual(len(resp["StreamSummaries"]), 100)
+        self.assertTrue(resp["HasMoreStreams"])
+        resp = self.kin.list_streams(NextToken=resp["NextToken"])
+        self.assertEqual(resp["StreamNames"], names[100:])
+        self.assertFalse(resp["HasMoreStreams"])
+        self.assertEqual(self.kin.describe_limits()["OpenShardCount"], 105)
 
 
 class ShardLimitTest(ServerTestCase):
