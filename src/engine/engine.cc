@@ -314,43 +314,30 @@ Status check_retention_range(int hours) {
 }  // namespace
 
 Status Engine::increase_retention(const StreamKey& key, int hours) {
-  if (Status s = check_retention_range(hours); !s.ok()) return s;
-  auto found = find(key);
-  if (!found.ok()) return std::move(found).error();
-  Stream& stream = **found;
-  const StreamStatus status = status_of(stream, clock_.now_ms());
-  if (status != StreamStatus::active)
-    return make_error(errc::resource_in_use, not_active_message(key, status));
-  const int current = stream.retention_hours();
-  if (hours < current) {
-    return make_error(errc::invalid_argument,
-                      "Requested retention period (" + std::to_string(hours) +
-                          " hours) for stream " + key.name +
-                          " can not be shorter than existing retention period (" +
-                          std::to_string(current) + " hours). Use DecreaseRetentionPeriod API.");
-  }
-  StreamMeta meta = stream.meta();
-  meta.retention_hours = hours;
-  if (Status s = persist_meta(meta); !s.ok()) return s;
-  stream.set_retention_hours(hours);
-  return {};
+  return change_retention(key, hours, true);
 }
 
 Status Engine::decrease_retention(const StreamKey& key, int hours) {
+  return change_retention(key, hours, false);
+}
+
+Status Engine::change_retention(const StreamKey& key, int hours, bool increase) {
   if (Status s = check_retention_range(hours); !s.ok()) return s;
   auto found = find(key);
   if (!found.ok()) return std::move(found).error();
   Stream& stream = **found;
   const StreamStatus status = status_of(stream, clock_.now_ms());
-  if (status != StreamStatus::active)
+  if (status != StreamStatus::active) {
     return make_error(errc::resource_in_use, not_active_message(key, status));
+  }
   const int current = stream.retention_hours();
-  if (hours > current) {
+  if (increase ? hours < current : hours > current) {
     return make_error(errc::invalid_argument,
                       "Requested retention period (" + std::to_string(hours) +
-                          " hours) for stream " + key.name +
-                          " can not be longer than existing retention period (" +
-                          std::to_string(current) + " hours). Use IncreaseRetentionPeriod API.");
+                          " hours) for stream " + key.name + " can not be " +
+                          (increase ? "shorter" : "longer") + " than existing retention period (" +
+                          std::to_string(current) + " hours). Use " +
+                          (increase ? "Decrease" : "Increase") + "RetentionPeriod API.");
   }
   StreamMeta meta = stream.meta();
   meta.retention_hours = hours;

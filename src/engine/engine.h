@@ -131,6 +131,7 @@ class Engine {
   Result<std::shared_ptr<Stream>> find_writable(const StreamKey& key);
   std::shared_ptr<Stream> find_by_id(uint64_t id);
   Status persist_meta(const StreamMeta& meta);
+  Status change_retention(const StreamKey& key, int hours, bool increase);
   Error stream_not_found(const StreamKey& key) const;
   Status check_record_size(const PutEntry& entry) const;
   uint64_t next_position(uint64_t last_position, uint32_t shard_index, const Stream& stream,

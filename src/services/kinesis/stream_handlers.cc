@@ -182,28 +182,27 @@ Result<Reply> list_streams(engine::Engine& engine, const RequestContext& ctx, js
   return reply;
 }
 
-Result<Reply> increase_retention(engine::Engine& engine, const RequestContext& ctx, json& request) {
+namespace {
+Result<Reply> change_retention(engine::Engine& engine, const RequestContext& ctx, json& request,
+                               bool increase) {
   auto key = stream_key(ctx, request);
   if (!key.ok()) return std::move(key).error();
-  const auto hours = integer_member(request, "RetentionPeriodHours").value_or(0);
-  if (Status s = engine.increase_retention(
-          *key, static_cast<int>(std::clamp<int64_t>(hours, -1, 1 << 30)));
-      !s.ok()) {
-    return std::move(s).error();
-  }
+  // The model bounds nothing here; clamp so a huge value still gets the "too long" message.
+  const int hours = static_cast<int>(std::clamp<int64_t>(
+      integer_member(request, "RetentionPeriodHours").value_or(0), -1, 1 << 30));
+  Status s =
+      increase ? engine.increase_retention(*key, hours) : engine.decrease_retention(*key, hours);
+  if (!s.ok()) return std::move(s).error();
   return Reply{};
+}
+}  // namespace
+
+Result<Reply> increase_retention(engine::Engine& engine, const RequestContext& ctx, json& request) {
+  return change_retention(engine, ctx, request, true);
 }
 
 Result<Reply> decrease_retention(engine::Engine& engine, const RequestContext& ctx, json& request) {
-  auto key = stream_key(ctx, request);
-  if (!key.ok()) return std::move(key).error();
-  const auto hours = integer_member(request, "RetentionPeriodHours").value_or(0);
-  if (Status s = engine.decrease_retention(
-          *key, static_cast<int>(std::clamp<int64_t>(hours, -1, 1 << 30)));
-      !s.ok()) {
-    return std::move(s).error();
-  }
-  return Reply{};
+  return change_retention(engine, ctx, request, false);
 }
 
 Result<Reply> describe_limits(engine::Engine& engine, const RequestContext& ctx, json&) {
