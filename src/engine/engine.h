@@ -133,7 +133,8 @@ class Engine {
   Status persist_meta(const StreamMeta& meta);
   Status change_retention(const StreamKey& key, int hours, bool increase);
   Error stream_not_found(const StreamKey& key) const;
-  Status check_record_size(const PutEntry& entry) const;
+  // `index`: the record's place in a PutRecords request, for the error's member path.
+  Status check_record_size(const PutEntry& entry, std::optional<std::size_t> index) const;
   uint64_t next_position(uint64_t last_position, uint32_t shard_index, const Stream& stream,
                          int64_t now, std::string_view sequence_number_for_ordering) const;
 

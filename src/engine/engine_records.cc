@@ -28,7 +28,18 @@ std::string format_time_ms(int64_t ms) {
 
 }  // namespace
 
-Status Engine::check_record_size(const PutEntry& entry) const {
+Status Engine::check_record_size(const PutEntry& entry, std::optional<std::size_t> index) const {
+  // The model allows blobs up to 10 MiB (for streams whose limit was raised); a stream's own
+  // limit is checked here, and AWS words a blob over it as a validation error of that member.
+  if (entry.data.size() > static_cast<std::size_t>(kMaxRecordBytes)) {
+    return make_error(errc::validation,
+                      "1 validation error detected: Value at '" +
+                          (index ? "records." + std::to_string(*index + 1) + ".member.data"
+                                 : std::string("data")) +
+                          "' failed to satisfy constraint: Member must have length less than or "
+                          "equal to " +
+                          std::to_string(kMaxRecordBytes));
+  }
   const std::size_t size = entry.data.size() + entry.partition_key.size();
   if (size > static_cast<std::size_t>(kMaxRecordBytes)) {
     return make_error(errc::invalid_argument,
@@ -53,7 +64,7 @@ uint64_t Engine::next_position(uint64_t last_position, uint32_t shard_index, con
 }
 
 Result<PutResult> Engine::put_record(const StreamKey& key, const PutEntry& entry) {
-  if (Status s = check_record_size(entry); !s.ok()) return std::move(s).error();
+  if (Status s = check_record_size(entry, std::nullopt); !s.ok()) return std::move(s).error();
   auto found = find_writable(key);
   if (!found.ok()) return std::move(found).error();
   Stream& stream = **found;
@@ -80,8 +91,9 @@ Result<PutResult> Engine::put_record(const StreamKey& key, const PutEntry& entry
 Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
                                                    std::span<const PutEntry> entries) {
   std::size_t total = 0;
-  for (const PutEntry& e : entries) {
-    if (Status s = check_record_size(e); !s.ok()) return std::move(s).error();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const PutEntry& e = entries[i];
+    if (Status s = check_record_size(e, i); !s.ok()) return std::move(s).error();
     total += e.data.size() + e.partition_key.size();
   }
   if (total > static_cast<std::size_t>(kMaxPutRecordsBytes)) {

@@ -222,9 +222,12 @@ class RecordsTest(ServerTestCase):
     def test_over_one_mib_rejected(self):
         name = self.new_stream(1, "toobig")
         codes = ("ValidationException", "InvalidArgumentException")
-        # data alone over 1 MiB
-        self.assertClientError(codes, self.kin.put_record, StreamName=name,
-                               Data=b"a" * (ONE_MIB + 1), PartitionKey="k")
+        # data alone over 1 MiB: AWS's validation error of the 'data' member
+        with self.assertRaises(ClientError) as cm:
+            self.kin.put_record(StreamName=name, Data=b"a" * (ONE_MIB + 1), PartitionKey="k")
+        self.assertEqual(error_code(cm.exception), "ValidationException")
+        self.assertIn("Value at 'data' failed to satisfy constraint: Member must have length "
+                      "less than or equal to 1048576", cm.exception.response["Error"]["Message"])
         # data exactly 1 MiB, plus the partition key -> over
         self.assertClientError(codes, self.kin.put_record, StreamName=name,
                                Data=b"b" * ONE_MIB, PartitionKey="k")
