@@ -91,6 +91,8 @@ class Engine {
   ~Engine();
 
   const std::string& storage_description() const { return store_->description(); }
+  // For components that keep their own metadata beside the engine's (tags, consumers, ...).
+  storage::Store& store() { return *store_; }
   const Clock& clock() const { return clock_; }
 
   // Control plane.
