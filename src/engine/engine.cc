@@ -33,8 +33,7 @@ std::string encode_u64(uint64_t v) {
 }  // namespace
 
 uint32_t StreamView::open_shard_count() const {
-  return static_cast<uint32_t>(std::count_if(meta.shards.begin(), meta.shards.end(),
-                                             [](const ShardInfo& s) { return s.open(); }));
+  return meta.open_shard_count();
 }
 
 Engine::Engine(std::unique_ptr<storage::Store> store, const EngineOptions& options,
@@ -116,6 +115,7 @@ std::string Engine::registry_key(std::string_view account, std::string_view regi
 StreamStatus Engine::status_of(const Stream& stream, int64_t now) const {
   if (stream.deleted()) return StreamStatus::deleting;
   if (now < stream.created_ms() + options_.create_delay_ms) return StreamStatus::creating;
+  if (now < stream.updating_until_ms()) return StreamStatus::updating;
   return StreamStatus::active;
 }
 
@@ -194,16 +194,7 @@ Status Engine::create_stream(const StreamKey& key, uint32_t shard_count, StreamM
     on_demand_streams += m.mode == StreamMode::on_demand ? 1 : 0;
   }
   if (static_cast<uint64_t>(open_shards) + shard_count > options_.shard_limit) {
-    return make_error(
-        errc::limit_exceeded,
-        "This request would exceed the shard limit for the account " + key.account + " in " +
-            key.region + ". Current shard count for the account: " + std::to_string(open_shards) +
-            ". Limit: " + std::to_string(options_.shard_limit) +
-            ". Number of additional shards that would have resulted from this request: " +
-            std::to_string(shard_count) +
-            ". Refer to the AWS Service Limits page "
-            "(https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current "
-            "limits and how to request higher limits.");
+    return shard_limit_error(key, open_shards, shard_count);
   }
   if (mode == StreamMode::on_demand && on_demand_streams >= options_.on_demand_stream_limit) {
     return make_error(errc::limit_exceeded,
@@ -241,6 +232,31 @@ Status Engine::create_stream(const StreamKey& key, uint32_t shard_count, StreamM
   return {};
 }
 
+Error Engine::shard_limit_error(const StreamKey& key, uint32_t open_shards,
+                                uint32_t additional) const {
+  return make_error(
+      errc::limit_exceeded,
+      "This request would exceed the shard limit for the account " + key.account + " in " +
+          key.region + ". Current shard count for the account: " + std::to_string(open_shards) +
+          ". Limit: " + std::to_string(options_.shard_limit) +
+          ". Number of additional shards that would have resulted from this request: " +
+          std::to_string(additional) +
+          ". Refer to the AWS Service Limits page "
+          "(https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current "
+          "limits and how to request higher limits.");
+}
+
+uint32_t Engine::open_shards_in(std::string_view account, std::string_view region, int64_t now) {
+  uint32_t open = 0;
+  const std::string prefix = registry_key(account, region, "");
+  std::shared_lock lock(registry_mu_);
+  for (auto it = by_key_.lower_bound(prefix); it != by_key_.end() && it->first.starts_with(prefix);
+       ++it) {
+    if (!gone(*it->second, now)) open += it->second->meta().open_shard_count();
+  }
+  return open;
+}
+
 Status Engine::delete_stream(const StreamKey& key) {
   auto found = find(key);
   if (!found.ok()) return std::move(found).error();
@@ -250,13 +266,12 @@ Status Engine::delete_stream(const StreamKey& key) {
   if (status == StreamStatus::creating || status == StreamStatus::deleting) {
     return make_error(errc::resource_in_use, not_active_message(key, status));
   }
-  // Hold every shard's append lock so no write is in flight while the records go.
-  std::vector<std::unique_lock<std::mutex>> locks;
-  for (uint32_t i = 0; i < stream->shard_count(); ++i)
-    locks.emplace_back(stream->shard(i)->append_mu);
+  // Writers hold the topology lock shared until their write is done: with it held exclusively,
+  // no write is in flight while the records go.
+  std::unique_lock topology(stream->topology_mu());
   storage::RecordBatch batch = store_->make_batch();
   batch.delete_meta(stream_meta_key(stream->id));
-  for (uint32_t i = 0; i < stream->shard_count(); ++i) {
+  for (uint32_t i = 0; i < stream->shard_count_held(); ++i) {
     batch.delete_meta(storage::Store::high_water_key(stream->id, i));
   }
   if (Status s = store_->write(batch); !s.ok()) return s;
@@ -339,10 +354,12 @@ Status Engine::change_retention(const StreamKey& key, int hours, bool increase) 
                           std::to_string(current) + " hours). Use " +
                           (increase ? "Decrease" : "Increase") + "RetentionPeriod API.");
   }
+  // Metadata changes are read-modify-write under the topology lock, like resharding's.
+  std::unique_lock topology(stream.topology_mu());
   StreamMeta meta = stream.meta();
   meta.retention_hours = hours;
   if (Status s = persist_meta(meta); !s.ok()) return s;
-  stream.set_retention_hours(hours);
+  stream.set_meta(meta);
   return {};
 }
 

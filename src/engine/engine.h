@@ -71,10 +71,17 @@ struct RecordOut {
   std::string_view data;
 };
 
+struct ChildShard {
+  uint32_t index = 0;
+  std::vector<uint32_t> parents;
+  HashRange range;
+};
+
 struct GetRecordsResult {
   std::string next_shard_iterator;  // empty when the shard is closed and fully read
   int64_t millis_behind_latest = 0;
   std::size_t record_count = 0;
+  std::vector<ChildShard> child_shards;  // set when the end of a closed shard was reached
 };
 
 struct AccountLimits {
@@ -103,6 +110,15 @@ class Engine {
   Status increase_retention(const StreamKey& key, int hours);
   Status decrease_retention(const StreamKey& key, int hours);
   AccountLimits describe_limits(std::string_view account, std::string_view region);
+
+  // Resharding (engine_resharding.cc). Each leaves the stream UPDATING for update_delay_ms.
+  Status split_shard(const StreamKey& key, std::string_view shard_id,
+                     std::string_view new_starting_hash_key);
+  Status merge_shards(const StreamKey& key, std::string_view shard_id,
+                      std::string_view adjacent_shard_id);
+  // Returns the open shard count before the change.
+  Result<uint32_t> update_shard_count(const StreamKey& key, uint32_t target);
+  Status update_stream_mode(const StreamKey& key, StreamMode mode);
 
   // Data plane.
   Result<PutResult> put_record(const StreamKey& key, const PutEntry& entry);
@@ -134,6 +150,12 @@ class Engine {
   std::shared_ptr<Stream> find_by_id(uint64_t id);
   Status persist_meta(const StreamMeta& meta);
   Status change_retention(const StreamKey& key, int hours, bool increase);
+  // Runs `change` on a draft of the stream's metadata with writers held off, then persists
+  // and installs it. `change` validates and edits the draft (see topology.h).
+  using TopologyChange = std::function<Status(StreamMeta& draft, int64_t now)>;
+  Status reshard(const StreamKey& key, const TopologyChange& change);
+  Error shard_limit_error(const StreamKey& key, uint32_t open_shards, uint32_t additional) const;
+  uint32_t open_shards_in(std::string_view account, std::string_view region, int64_t now);
   Error stream_not_found(const StreamKey& key) const;
   // `index`: the record's place in a PutRecords request, for the error's member path.
   Status check_record_size(const PutEntry& entry, std::optional<std::size_t> index) const;

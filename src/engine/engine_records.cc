@@ -70,6 +70,7 @@ Result<PutResult> Engine::put_record(const StreamKey& key, const PutEntry& entry
   Stream& stream = **found;
   const uint128 hash =
       entry.explicit_hash_key ? *entry.explicit_hash_key : partition_key_hash(entry.partition_key);
+  std::shared_lock topology(stream.topology_mu());
   ShardState* shard = stream.route(hash);
   if (shard == nullptr)
     return make_error(errc::internal_failure, "No open shard owns the hash key");
@@ -77,15 +78,14 @@ Result<PutResult> Engine::put_record(const StreamKey& key, const PutEntry& entry
   storage::RecordBatch batch = store_->make_batch();
   std::lock_guard lock(shard->append_mu);
   if (stream.deleted()) return stream_not_found(key);
-  const uint64_t position = next_position(shard->last_position, shard->info.index, stream,
+  const uint64_t position = next_position(shard->last_position, shard->index, stream,
                                           clock_.now_ms(), entry.sequence_number_for_ordering);
-  batch.put_record(stream.id, shard->info.index, position, entry.partition_key, entry.data);
-  batch.set_high_water(stream.id, shard->info.index, position);
+  batch.put_record(stream.id, shard->index, position, entry.partition_key, entry.data);
+  batch.set_high_water(stream.id, shard->index, position);
   if (Status s = store_->write(batch); !s.ok()) return std::move(s).error();
   shard->last_position = position;
   shard->last_published.store(position, std::memory_order_release);
-  return PutResult{shard->info.index,
-                   encode_sequence_number(stream.id, shard->info.index, position)};
+  return PutResult{shard->index, encode_sequence_number(stream.id, shard->index, position)};
 }
 
 Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
@@ -107,6 +107,7 @@ Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
 
   std::vector<PutResult> results(entries.size());
   std::vector<uint32_t> shards_used;
+  std::shared_lock topology(stream.topology_mu());
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const PutEntry& e = entries[i];
     const uint128 hash =
@@ -114,8 +115,8 @@ Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
     ShardState* shard = stream.route(hash);
     if (shard == nullptr)
       return make_error(errc::internal_failure, "No open shard owns the hash key");
-    results[i].shard_index = shard->info.index;
-    shards_used.push_back(shard->info.index);
+    results[i].shard_index = shard->index;
+    shards_used.push_back(shard->index);
   }
   std::sort(shards_used.begin(), shards_used.end());
   shards_used.erase(std::unique(shards_used.begin(), shards_used.end()), shards_used.end());
@@ -124,12 +125,12 @@ Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
   // as one RocksDB batch: it lands entirely or not at all.
   std::vector<std::unique_lock<std::mutex>> locks;
   locks.reserve(shards_used.size());
-  for (uint32_t index : shards_used) locks.emplace_back(stream.shard(index)->append_mu);
+  for (uint32_t index : shards_used) locks.emplace_back(stream.shard_held(index)->append_mu);
   if (stream.deleted()) return stream_not_found(key);
 
   const int64_t now = clock_.now_ms();
-  std::vector<uint64_t> last(stream.shard_count(), 0);
-  for (uint32_t index : shards_used) last[index] = stream.shard(index)->last_position;
+  std::vector<uint64_t> last(stream.shard_count_held(), 0);
+  for (uint32_t index : shards_used) last[index] = stream.shard_held(index)->last_position;
   storage::RecordBatch batch = store_->make_batch();
   std::vector<uint64_t> positions(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -144,7 +145,7 @@ Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
   for (uint32_t index : shards_used) batch.set_high_water(stream.id, index, last[index]);
   if (Status s = store_->write(batch); !s.ok()) return std::move(s).error();
   for (uint32_t index : shards_used) {
-    ShardState& shard = *stream.shard(index);
+    ShardState& shard = *stream.shard_held(index);
     shard.last_position = last[index];
     shard.last_published.store(last[index], std::memory_order_release);
   }
@@ -165,7 +166,7 @@ Result<std::string> Engine::get_shard_iterator(const StreamKey& key, std::string
   ShardState* shard = index ? stream.shard(*index) : nullptr;
   if (shard == nullptr)
     return make_error(errc::resource_not_found, shard_missing_message(key, shard_id));
-  const std::string canonical_id = shard_id_of(shard->info.index);
+  const std::string canonical_id = shard_id_of(shard->index);
 
   const bool wants_sequence =
       type == IteratorType::at_sequence_number || type == IteratorType::after_sequence_number;
@@ -216,7 +217,7 @@ Result<std::string> Engine::get_shard_iterator(const StreamKey& key, std::string
                               " used in GetShardIterator on shard " + canonical_id + " in stream " +
                               key.name + " under account " + key.account + " is invalid.");
       }
-      if (parts->shard_index != shard->info.index) {
+      if (parts->shard_index != shard->index) {
         return make_error(errc::invalid_argument,
                           "Invalid StartingSequenceNumber. It encodes " +
                               shard_id_of(parts->shard_index) +
@@ -226,8 +227,7 @@ Result<std::string> Engine::get_shard_iterator(const StreamKey& key, std::string
       break;
     }
   }
-  return encode_shard_iterator({stream.id, shard->info.index, position, clock_.now_ms()},
-                               iterator_key_);
+  return encode_shard_iterator({stream.id, shard->index, position, clock_.now_ms()}, iterator_key_);
 }
 
 Result<GetRecordsResult> Engine::get_records(std::string_view shard_iterator, uint32_t limit,
@@ -262,7 +262,7 @@ Result<GetRecordsResult> Engine::get_records(std::string_view shard_iterator, ui
   bool more = false;
   RecordOut out;
   Status s =
-      store_->read_records(stream->id, shard->info.index, start, [&](const storage::RecordView& r) {
+      store_->read_records(stream->id, shard->index, start, [&](const storage::RecordView& r) {
         const std::size_t size = r.data.size() + r.partition_key.size();
         if (result.record_count == limit ||
             (result.record_count > 0 &&
@@ -271,7 +271,7 @@ Result<GetRecordsResult> Engine::get_records(std::string_view shard_iterator, ui
           return false;
         }
         bytes += size;
-        out.sequence_number = encode_sequence_number(stream->id, shard->info.index, r.position);
+        out.sequence_number = encode_sequence_number(stream->id, shard->index, r.position);
         out.arrival_ms = time_of_position(r.position);
         out.partition_key = r.partition_key;
         out.data = r.data;
@@ -284,8 +284,19 @@ Result<GetRecordsResult> Engine::get_records(std::string_view shard_iterator, ui
   if (more && result.record_count > 0) {
     result.millis_behind_latest = std::max<int64_t>(0, now - time_of_position(next - 1));
   }
+  if (!more && shard->closed.load()) {
+    // The end of a closed shard: no next iterator; the children say where to go on.
+    const StreamMeta meta = stream->meta();
+    for (const ShardInfo* child : meta.children_of(shard->index)) {
+      ChildShard c{child->index, {}, child->range};
+      if (child->parent) c.parents.push_back(*child->parent);
+      if (child->adjacent_parent) c.parents.push_back(*child->adjacent_parent);
+      result.child_shards.push_back(std::move(c));
+    }
+    return result;
+  }
   result.next_shard_iterator =
-      encode_shard_iterator({stream->id, shard->info.index, next, now}, iterator_key_);
+      encode_shard_iterator({stream->id, shard->index, next, now}, iterator_key_);
   return result;
 }
 

@@ -33,13 +33,48 @@ std::string shard_id_of(uint32_t index) {
   return buf;
 }
 
+uint32_t StreamMeta::open_shard_count() const {
+  return static_cast<uint32_t>(
+      std::count_if(shards.begin(), shards.end(), [](const ShardInfo& s) { return s.open(); }));
+}
+
+std::vector<const ShardInfo*> StreamMeta::children_of(uint32_t index) const {
+  std::vector<const ShardInfo*> out;
+  for (const ShardInfo& s : shards) {
+    if (s.parent == index || s.adjacent_parent == index) out.push_back(&s);
+  }
+  return out;
+}
+
+Stream::Stream(const StreamMeta& meta)
+    : id(meta.id), key(meta.key), arn(stream_arn(meta.key)), meta_(meta) {
+  shards_.reserve(meta.shards.size());
+  for (const ShardInfo& s : meta.shards) shards_.push_back(std::make_unique<ShardState>(s));
+}
+
 ShardState* Stream::route(uint128 hash_key) {
-  // Open shards' ranges are disjoint and sorted by start within creation order; few shards per
-  // stream, so a linear scan over open shards is as fast as a search and simpler.
+  // Few open shards per stream: a linear scan is as fast as a search and simpler.
   for (auto& shard : shards_) {
-    if (shard->info.open() && shard->info.range.contains(hash_key)) return shard.get();
+    if (!shard->closed.load(std::memory_order_relaxed) && shard->range.contains(hash_key)) {
+      return shard.get();
+    }
   }
   return nullptr;
+}
+
+void Stream::apply_topology(const StreamMeta& meta) {
+  for (const ShardInfo& info : meta.shards) {
+    if (info.index < shards_.size()) {
+      ShardState& shard = *shards_[info.index];
+      if (!info.open() && !shard.closed.load()) {
+        shard.ending_position = *info.ending_position;
+        shard.closed.store(true);
+      }
+    } else {
+      shards_.push_back(std::make_unique<ShardState>(info));
+    }
+  }
+  set_meta(meta);
 }
 
 }  // namespace kinesis_emulator::engine

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -38,15 +39,22 @@ struct ShardInfo {
   std::optional<uint32_t> parent;
   std::optional<uint32_t> adjacent_parent;
   std::optional<uint64_t> ending_position;  // set when the shard is closed by resharding
+  std::optional<int64_t> closed_ms;
   bool open() const { return !ending_position.has_value(); }
 };
 
 struct ShardState {
-  explicit ShardState(ShardInfo i) : info(std::move(i)) {}
-  const ShardInfo info;
+  explicit ShardState(const ShardInfo& i) : index(i.index), range(i.range), closed(!i.open()) {
+    if (i.ending_position) ending_position = *i.ending_position;
+  }
+  const uint32_t index;
+  const HashRange range;
   std::mutex append_mu;
   uint64_t last_position = 0;               // guarded by append_mu; 0 when never written
   std::atomic<uint64_t> last_published{0};  // last position whose write has completed
+  // Set once, by resharding, with the topology lock held exclusively: no write is in flight.
+  std::atomic<bool> closed{false};
+  uint64_t ending_position = 0;  // valid once `closed`
 };
 
 // Everything about a stream that is persisted, apart from its records.
@@ -56,15 +64,17 @@ struct StreamMeta {
   int64_t created_ms = 0;
   int retention_hours = 24;
   StreamMode mode = StreamMode::provisioned;
-  std::vector<ShardInfo> shards;
+  std::vector<ShardInfo> shards;                // by index; closed shards stay while readable
+  std::vector<int64_t> shard_count_updates_ms;  // UpdateShardCount calls, for the 24 h quota
+
+  uint32_t open_shard_count() const;
+  // Shards created by splitting or merging `index`.
+  std::vector<const ShardInfo*> children_of(uint32_t index) const;
 };
 
 class Stream {
  public:
-  Stream(StreamMeta meta) : id(meta.id), key(meta.key), arn(stream_arn(meta.key)), meta_(meta) {
-    shards_.reserve(meta.shards.size());
-    for (const ShardInfo& s : meta.shards) shards_.push_back(std::make_unique<ShardState>(s));
-  }
+  explicit Stream(const StreamMeta& meta);
 
   const uint64_t id;
   const StreamKey key;
@@ -79,11 +89,15 @@ class Stream {
     std::lock_guard lock(mu_);
     return meta_.retention_hours;
   }
-  void set_retention_hours(int hours) {
+  int64_t created_ms() const {
     std::lock_guard lock(mu_);
-    meta_.retention_hours = hours;
+    return meta_.created_ms;
   }
-  int64_t created_ms() const { return meta_created_ms_(); }
+  // Replaces the metadata (already persisted) for changes that leave the shards alone.
+  void set_meta(const StreamMeta& meta) {
+    std::lock_guard lock(mu_);
+    meta_ = meta;
+  }
 
   // Deletion is visible (DELETING) for a while, then the stream is gone.
   void mark_deleting(int64_t now_ms) {
@@ -98,24 +112,43 @@ class Stream {
   // True once DeleteStream ran: writers check it under their shard lock.
   bool deleted() const { return deleted_.load(); }
 
-  std::size_t shard_count() const { return shards_.size(); }
+  // The stream shows UPDATING until this time after a topology or mode change.
+  int64_t updating_until_ms() const { return updating_until_ms_.load(); }
+  void set_updating_until_ms(int64_t ms) { updating_until_ms_.store(ms); }
+
+  // Writers hold the topology lock shared from routing until their write is done; resharding
+  // holds it exclusively, so a write never lands in a shard that is being closed.
+  std::shared_mutex& topology_mu() { return topology_mu_; }
+
+  std::size_t shard_count() const {
+    std::shared_lock lock(topology_mu_);
+    return shards_.size();
+  }
+  // Shards are never removed while the stream lives, so the pointer stays valid.
   ShardState* shard(uint32_t index) {
+    std::shared_lock lock(topology_mu_);
     return index < shards_.size() ? shards_[index].get() : nullptr;
   }
-  // The open shard whose hash range holds `hash_key`.
+  // As shard() and shard_count(), for callers that hold topology_mu() already.
+  ShardState* shard_held(uint32_t index) {
+    return index < shards_.size() ? shards_[index].get() : nullptr;
+  }
+  std::size_t shard_count_held() const { return shards_.size(); }
+  // The open shard whose hash range holds `hash_key`. Caller holds topology_mu() (shared).
   ShardState* route(uint128 hash_key);
 
- private:
-  int64_t meta_created_ms_() const {
-    std::lock_guard lock(mu_);
-    return meta_.created_ms;
-  }
+  // Installs a new topology (already persisted): closes shards, adds new ones. Caller holds
+  // topology_mu() exclusively.
+  void apply_topology(const StreamMeta& meta);
 
+ private:
   mutable std::mutex mu_;
   StreamMeta meta_;
   std::optional<int64_t> deleting_since_ms_;
   std::atomic<bool> deleted_{false};
-  std::vector<std::unique_ptr<ShardState>> shards_;  // fixed after construction
+  std::atomic<int64_t> updating_until_ms_{0};
+  mutable std::shared_mutex topology_mu_;
+  std::vector<std::unique_ptr<ShardState>> shards_;  // by index; grows by resharding
 };
 
 }  // namespace kinesis_emulator::engine

@@ -28,6 +28,7 @@ std::string encode_stream_meta(const StreamMeta& meta) {
     if (s.parent) j["parent"] = *s.parent;
     if (s.adjacent_parent) j["adjacent_parent"] = *s.adjacent_parent;
     if (s.ending_position) j["ending_position"] = *s.ending_position;
+    if (s.closed_ms) j["closed_ms"] = *s.closed_ms;
     shards.push_back(std::move(j));
   }
   json doc = {{"id", meta.id},
@@ -37,7 +38,8 @@ std::string encode_stream_meta(const StreamMeta& meta) {
               {"created_ms", meta.created_ms},
               {"retention_hours", meta.retention_hours},
               {"mode", to_string(meta.mode)},
-              {"shards", std::move(shards)}};
+              {"shards", std::move(shards)},
+              {"shard_count_updates_ms", meta.shard_count_updates_ms}};
   return doc.dump();
 }
 
@@ -66,7 +68,11 @@ std::optional<StreamMeta> decode_stream_meta(std::string_view text) {
       if (j.contains("parent")) s.parent = j["parent"].get<uint32_t>();
       if (j.contains("adjacent_parent")) s.adjacent_parent = j["adjacent_parent"].get<uint32_t>();
       if (j.contains("ending_position")) s.ending_position = j["ending_position"].get<uint64_t>();
+      if (j.contains("closed_ms")) s.closed_ms = j["closed_ms"].get<int64_t>();
       meta.shards.push_back(s);
+    }
+    if (doc.contains("shard_count_updates_ms")) {
+      meta.shard_count_updates_ms = doc["shard_count_updates_ms"].get<std::vector<int64_t>>();
     }
     return meta;
   } catch (const json::exception&) {

@@ -31,6 +31,11 @@ KE_KINESIS_HANDLER(put_record);
 KE_KINESIS_HANDLER(put_records);
 KE_KINESIS_HANDLER(get_shard_iterator);
 KE_KINESIS_HANDLER(get_records);
+// resharding_handlers.cc
+KE_KINESIS_HANDLER(split_shard);
+KE_KINESIS_HANDLER(merge_shards);
+KE_KINESIS_HANDLER(update_shard_count);
+KE_KINESIS_HANDLER(update_stream_mode);
 
 #undef KE_KINESIS_HANDLER
 

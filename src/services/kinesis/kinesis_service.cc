@@ -20,6 +20,10 @@ std::map<std::string, protocol::Handler> handlers(engine::Engine& engine) {
       {"PutRecords", put_records},
       {"GetShardIterator", get_shard_iterator},
       {"GetRecords", get_records},
+      {"SplitShard", split_shard},
+      {"MergeShards", merge_shards},
+      {"UpdateShardCount", update_shard_count},
+      {"UpdateStreamMode", update_stream_mode},
   };
   std::map<std::string, protocol::Handler> out;
   for (const auto& [name, fn] : table) {

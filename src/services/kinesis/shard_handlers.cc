@@ -19,9 +19,7 @@ struct ShardFilter {
 
 // Whether a shard is listed under the filter; `trim_ms` is the stream's retention cut-off.
 bool selected(const engine::ShardInfo& s, const ShardFilter& f, int64_t trim_ms) {
-  const auto end_ms = s.ending_position
-                          ? std::optional<int64_t>(engine::time_of_position(*s.ending_position))
-                          : std::nullopt;
+  const std::optional<int64_t> end_ms = s.closed_ms;
   if (f.type == "AT_LATEST") return s.open();
   if (f.type == "AT_TRIM_HORIZON")
     return s.created_ms <= trim_ms ? (!end_ms || *end_ms >= trim_ms) : false;
