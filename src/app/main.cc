@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "config/config.h"
 #include "engine/engine.h"
+#include "engine/resource_store.h"
 #include "net/http_server.h"
 #include "net/periodic_task.h"
 #include "protocol/dispatcher.h"
@@ -49,8 +50,15 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  auto resources = engine::ResourceStore::open(**engine, engine_options);
+  if (!resources.ok()) {
+    spdlog::critical("{}", resources.error().message);
+    return 1;
+  }
+
   protocol::Dispatcher dispatcher({cfg.region, cfg.account_id});
-  dispatcher.add_service(protocol::kinesis_model(), services::kinesis::handlers(**engine));
+  dispatcher.add_service(protocol::kinesis_model(),
+                         services::kinesis::handlers(**engine, **resources));
 
   const unsigned threads =
       cfg.threads != 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());

@@ -191,6 +191,13 @@ Result<std::string> Engine::get_shard_iterator(const StreamKey& key, std::string
                                   "specified ") +
                           type_name + " and also a StartingSequenceNumber.");
   }
+  if (type == IteratorType::at_timestamp && timestamp_ms && *timestamp_ms > clock_.now_ms()) {
+    return make_error(errc::invalid_argument,
+                      "The timestampInMillis parameter cannot be greater than the "
+                      "currentTimestampInMillis. timestampInMillis: " +
+                          std::to_string(*timestamp_ms) +
+                          ", currentTimestampInMillis: " + std::to_string(clock_.now_ms()));
+  }
   if (type == IteratorType::at_timestamp && !timestamp_ms) {
     return make_error(errc::invalid_argument,
                       "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. "

@@ -71,8 +71,8 @@ std::string consumer_arn(const StreamKey& stream, std::string_view name, int64_t
 // What a ResourceARN names: a stream, or a consumer of it.
 struct ResourceName {
   StreamKey stream;
-  std::string consumer;             // empty: the stream itself
-  int64_t consumer_created_s = 0;   // the consumer ARN's creation time, epoch seconds
+  std::string consumer;            // empty: the stream itself
+  int64_t consumer_created_s = 0;  // the consumer ARN's creation time, epoch seconds
   bool is_consumer() const { return !consumer.empty(); }
 };
 // Parses a stream ARN ("arn:<partition>:kinesis:<region>:<account>:stream/<name>") or a
@@ -93,6 +93,9 @@ class ResourceStore {
   Result<TagList> list_tags(std::string_view resource_arn);
   Status add_tags(std::string_view resource_arn, const TagList& tags);
   Status remove_tags(std::string_view resource_arn, const std::vector<std::string>& keys);
+  // The checks add_tags() makes on new tags of a stream, without a stream: for CreateStream's
+  // Tags, before the stream exists.
+  static Status check_stream_tags(const StreamKey& stream, const TagList& tags);
 
   // Enhanced fan-out consumers. A consumer is CREATING, then ACTIVE after the update delay;
   // deregistered, it is DELETING for the update delay, then gone.
@@ -190,7 +193,7 @@ class ResourceStore {
   EngineOptions options_;
 
   std::mutex mu_;
-  std::map<std::string, Entry, std::less<>> entries_;         // by stream ARN
+  std::map<std::string, Entry, std::less<>> entries_;        // by stream ARN
   std::map<std::string, Commitment, std::less<>> accounts_;  // by "<account>/<region>"
 };
 

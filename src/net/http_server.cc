@@ -71,7 +71,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void send_rejection(errc code, std::string message) {
-    send(dispatcher_.reject(make_error(code, std::move(message))), false, 11);
+    // Answer in the request's codec (CBOR or JSON) if its Content-Type was read before the
+    // failure (a too-large Content-Length fails as soon as that field is read).
+    std::string_view content_type;
+    if (parser_) content_type = view(parser_->get()[http::field::content_type]);
+    send(dispatcher_.reject(make_error(code, std::move(message)), content_type), false, 11);
   }
 
   void send(protocol::WireResponse wire, bool keep_alive, unsigned version) {
@@ -79,6 +83,7 @@ class Session : public std::enable_shared_from_this<Session> {
     response_->set(http::field::server, "kinesis-emulator");
     response_->set(http::field::content_type, wire.content_type);
     response_->set("x-amzn-RequestId", wire.request_id);
+    for (const auto& [name, value] : wire.headers) response_->set(name, value);
     response_->keep_alive(keep_alive);
     response_->body() = std::move(wire.body);
     response_->prepare_payload();

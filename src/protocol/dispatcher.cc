@@ -8,6 +8,7 @@
 
 #include "common/random.h"
 #include "protocol/aws_error.h"
+#include "protocol/cbor_codec.h"
 #include "protocol/validator.h"
 
 namespace kinesis_emulator::protocol {
@@ -16,7 +17,6 @@ namespace {
 
 constexpr std::string_view kJson11 = "application/x-amz-json-1.1";
 constexpr std::string_view kJson10 = "application/x-amz-json-1.0";
-constexpr std::string_view kCbor11 = "application/x-amz-cbor-1.1";
 
 bool starts_with_ci(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;
@@ -24,6 +24,10 @@ bool starts_with_ci(std::string_view text, std::string_view prefix) {
     if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
   }
   return true;
+}
+
+Codec codec_of(std::string_view content_type) {
+  return starts_with_ci(content_type, kCborContentType) ? Codec::cbor : Codec::json;
 }
 
 }  // namespace
@@ -43,23 +47,33 @@ void Dispatcher::add_service(const ServiceModel& model,
   }
 }
 
-WireResponse Dispatcher::error_response(const Error& error, std::string request_id) const {
+WireResponse Dispatcher::error_response(const Error& error, std::string request_id,
+                                        Codec codec) const {
   WireResponse response;
-  response.status = aws_error_shape(error.code).http_status;
-  response.content_type = kJson11;
-  response.body = json_error_body(error);
+  const AwsErrorShape shape = aws_error_shape(error.code);
+  response.status = shape.http_status;
+  if (codec == Codec::cbor) {
+    response.content_type = kCborContentType;
+    response.body = cbor_error_body(error);
+    // The Java SDKs read the error code from this header before the body's `__type`.
+    response.headers.emplace_back("x-amzn-ErrorType", shape.type);
+  } else {
+    response.content_type = kJson11;
+    response.body = json_error_body(error);
+  }
   response.request_id = std::move(request_id);
   return response;
 }
 
-WireResponse Dispatcher::reject(const Error& error) const {
-  return error_response(error, random_request_id());
+WireResponse Dispatcher::reject(const Error& error, std::string_view content_type) const {
+  return error_response(error, random_request_id(), codec_of(content_type));
 }
 
 WireResponse Dispatcher::handle(WireRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
   RequestContext ctx;
   ctx.request_id = random_request_id();
+  ctx.codec = codec_of(request.content_type);
 
   auto finish = [&](WireResponse response) {
     if (spdlog::should_log(spdlog::level::debug)) {
@@ -72,7 +86,10 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
     return response;
   };
   auto fail = [&](errc code, std::string message) {
-    return finish(error_response(make_error(code, std::move(message)), ctx.request_id));
+    return finish(error_response(make_error(code, std::move(message)), ctx.request_id, ctx.codec));
+  };
+  auto fail_with = [&](const Error& error) {
+    return finish(error_response(error, ctx.request_id, ctx.codec));
   };
 
   if (request.method != "POST") {
@@ -101,23 +118,20 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
                 "Operation " + route.operation->name + " is not supported by kinesis-emulator yet");
   }
 
-  if (starts_with_ci(request.content_type, kCbor11)) {
-    return fail(errc::serialization,
-                "CBOR request bodies are not supported yet; disable CBOR in the client "
-                "(for the Java SDK: AWS_CBOR_DISABLE=1 or -Dcom.amazonaws.sdk.disableCbor)");
-  }
   const bool json10 = starts_with_ci(request.content_type, kJson10);
 
   nlohmann::json body;
   if (request.body.empty()) {
     body = nlohmann::json::object();
+  } else if (ctx.codec == Codec::cbor) {
+    auto decoded = cbor_decode(request.body);
+    if (!decoded.ok()) return fail_with(decoded.error());
+    body = std::move(*decoded);
   } else {
     body = nlohmann::json::parse(request.body, nullptr, false);
     if (body.is_discarded()) return fail(errc::serialization, "The request body is not valid JSON");
   }
-  if (Status s = validate_request(*route.operation, body); !s.ok()) {
-    return finish(error_response(s.error(), ctx.request_id));
-  }
+  if (Status s = validate_request(*route.operation, body); !s.ok()) return fail_with(s.error());
 
   Result<Reply> reply = make_error(errc::internal_failure, "");
   try {
@@ -127,11 +141,20 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
                   e.what());
     return fail(errc::internal_failure, "Internal service failure.");
   }
-  if (!reply.ok()) return finish(error_response(reply.error(), ctx.request_id));
+  if (!reply.ok()) return fail_with(reply.error());
 
   WireResponse response;
-  response.content_type = json10 ? kJson10 : kJson11;
   response.request_id = ctx.request_id;
+  if (ctx.codec == Codec::cbor) {
+    response.content_type = kCborContentType;
+    if (reply->encoded.empty()) {
+      cbor_encode(reply->document, route.operation->output, response.body);
+    } else {
+      response.body = std::move(reply->encoded);
+    }
+    return finish(std::move(response));
+  }
+  response.content_type = json10 ? kJson10 : kJson11;
   response.body =
       reply->encoded.empty()
           ? reply->document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)

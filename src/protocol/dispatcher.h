@@ -1,10 +1,12 @@
 #pragma once
 // Routes a request by X-Amz-Target to the handler of a modelled operation: authentication
-// check, body decoding, model validation, the handler, then encoding the reply or the error.
+// check, body decoding (JSON, or CBOR for application/x-amz-cbor-1.1), model validation, the
+// handler, then encoding the reply or the error in the request's codec.
 
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -17,8 +19,8 @@ namespace kinesis_emulator::protocol {
 
 struct Reply {
   nlohmann::json document = nlohmann::json::object();
-  // When set, the body already encoded for the request's codec (hot paths write it directly
-  // instead of building a document).
+  // When set, the body already encoded for the request's codec, RequestContext::codec (hot
+  // paths write it directly instead of building a document).
   std::string encoded;
 };
 
@@ -39,8 +41,8 @@ class Dispatcher {
   WireResponse handle(WireRequest& request) const;
 
   // An AWS-shaped error answer for a request refused before it reached a handler (too large,
-  // unparseable HTTP).
-  WireResponse reject(const Error& error) const;
+  // unparseable HTTP); in CBOR when `content_type` (the request's, if known) asks for CBOR.
+  WireResponse reject(const Error& error, std::string_view content_type = {}) const;
 
  private:
   struct Route {
@@ -48,7 +50,7 @@ class Dispatcher {
     Handler handler;  // empty: modelled but not implemented yet
   };
 
-  WireResponse error_response(const Error& error, std::string request_id) const;
+  WireResponse error_response(const Error& error, std::string request_id, Codec codec) const;
 
   DispatcherOptions options_;
   std::map<std::string, Route, std::less<>> routes_;  // "Kinesis_20131202.PutRecord" -> route

@@ -3,6 +3,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace kinesis_emulator::protocol {
 
@@ -20,6 +22,8 @@ struct WireResponse {
   std::string content_type;
   std::string body;
   std::string request_id;
+  // Further headers, e.g. x-amzn-ErrorType on errors answered in CBOR.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 }  // namespace kinesis_emulator::protocol

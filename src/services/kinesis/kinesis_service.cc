@@ -34,4 +34,37 @@ std::map<std::string, protocol::Handler> handlers(engine::Engine& engine) {
   return out;
 }
 
+std::map<std::string, protocol::Handler> handlers(engine::Engine& engine,
+                                                  engine::ResourceStore& resources) {
+  using Fn =
+      Result<Reply> (*)(engine::Engine&, engine::ResourceStore&, const RequestContext&, json&);
+  const std::pair<const char*, Fn> table[] = {
+      {"AddTagsToStream", add_tags_to_stream},
+      {"RemoveTagsFromStream", remove_tags_from_stream},
+      {"ListTagsForStream", list_tags_for_stream},
+      {"TagResource", tag_resource},
+      {"UntagResource", untag_resource},
+      {"ListTagsForResource", list_tags_for_resource},
+      {"RegisterStreamConsumer", register_stream_consumer},
+      {"DeregisterStreamConsumer", deregister_stream_consumer},
+      {"DescribeStreamConsumer", describe_stream_consumer},
+      {"ListStreamConsumers", list_stream_consumers},
+      {"SubscribeToShard", subscribe_to_shard},
+      {"PutResourcePolicy", put_resource_policy},
+      {"GetResourcePolicy", get_resource_policy},
+      {"DeleteResourcePolicy", delete_resource_policy},
+      {"DescribeAccountSettings", describe_account_settings},
+      {"UpdateAccountSettings", update_account_settings},
+      {"EnableEnhancedMonitoring", enable_enhanced_monitoring},
+      {"DisableEnhancedMonitoring", disable_enhanced_monitoring},
+  };
+  std::map<std::string, protocol::Handler> out = handlers(engine);
+  for (const auto& [name, fn] : table) {
+    out[name] = [&engine, &resources, fn = fn](const RequestContext& ctx, json& request) {
+      return fn(engine, resources, ctx, request);
+    };
+  }
+  return out;
+}
+
 }  // namespace kinesis_emulator::services::kinesis

@@ -6,10 +6,14 @@
 #include <string>
 
 #include "engine/engine.h"
+#include "engine/resource_store.h"
 #include "protocol/dispatcher.h"
 
 namespace kinesis_emulator::services::kinesis {
 
 std::map<std::string, protocol::Handler> handlers(engine::Engine& engine);
+// All of the above, plus the operations on tags, consumers, policies and settings.
+std::map<std::string, protocol::Handler> handlers(engine::Engine& engine,
+                                                  engine::ResourceStore& resources);
 
 }  // namespace kinesis_emulator::services::kinesis

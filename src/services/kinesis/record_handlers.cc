@@ -2,11 +2,14 @@
 #include <vector>
 
 #include "protocol/base64.h"
+#include "protocol/cbor_codec.h"
 #include "services/kinesis/handlers.h"
 #include "services/kinesis/json_writer.h"
 #include "services/kinesis/request_fields.h"
 
 namespace kinesis_emulator::services::kinesis {
+
+namespace cbor = protocol::cbor;
 
 namespace {
 
@@ -31,6 +34,20 @@ Result<engine::PutEntry> put_entry(const json& record, std::string_view path_pre
   return e;
 }
 
+// One Record of GetRecords in CBOR: Data as a byte string, the arrival time as tag 1 over epoch
+// milliseconds (what the Java SDKs read; see protocol/cbor_codec.h).
+void append_cbor_record(std::string& out, const engine::RecordOut& r) {
+  cbor::begin_map(out, 4);
+  cbor::append_text(out, "SequenceNumber");
+  cbor::append_text(out, r.sequence_number);
+  cbor::append_text(out, "ApproximateArrivalTimestamp");
+  cbor::append_timestamp_ms(out, r.arrival_ms);
+  cbor::append_text(out, "Data");
+  cbor::append_bytes(out, r.data);
+  cbor::append_text(out, "PartitionKey");
+  cbor::append_text(out, r.partition_key);
+}
+
 }  // namespace
 
 Result<Reply> put_record(engine::Engine& engine, const RequestContext& ctx, json& request) {
@@ -41,6 +58,15 @@ Result<Reply> put_record(engine::Engine& engine, const RequestContext& ctx, json
   auto result = engine.put_record(*key, *entry);
   if (!result.ok()) return std::move(result).error();
   Reply reply;
+  if (ctx.codec == protocol::Codec::cbor) {
+    std::string& out = reply.encoded;
+    cbor::begin_map(out, 2);
+    cbor::append_text(out, "ShardId");
+    cbor::append_text(out, engine::shard_id_of(result->shard_index));
+    cbor::append_text(out, "SequenceNumber");
+    cbor::append_text(out, result->sequence_number);
+    return reply;
+  }
   reply.encoded.reserve(96);
   reply.encoded.append(R"({"ShardId":")")
       .append(engine::shard_id_of(result->shard_index))
@@ -66,6 +92,21 @@ Result<Reply> put_records(engine::Engine& engine, const RequestContext& ctx, jso
   Reply reply;
   std::string& out = reply.encoded;
   out.reserve(40 + results->size() * 100);
+  if (ctx.codec == protocol::Codec::cbor) {
+    cbor::begin_map(out, 2);
+    cbor::append_text(out, "FailedRecordCount");
+    cbor::append_int(out, 0);
+    cbor::append_text(out, "Records");
+    cbor::begin_array(out, results->size());
+    for (const auto& r : *results) {
+      cbor::begin_map(out, 2);
+      cbor::append_text(out, "SequenceNumber");
+      cbor::append_text(out, r.sequence_number);
+      cbor::append_text(out, "ShardId");
+      cbor::append_text(out, engine::shard_id_of(r.shard_index));
+    }
+    return reply;
+  }
   out.append(R"({"FailedRecordCount":0,"Records":[)");
   for (std::size_t i = 0; i < results->size(); ++i) {
     if (i != 0) out.push_back(',');
@@ -97,15 +138,39 @@ Result<Reply> get_shard_iterator(engine::Engine& engine, const RequestContext& c
   return reply;
 }
 
-Result<Reply> get_records(engine::Engine& engine, const RequestContext&, json& request) {
+// ChildShards of a GetRecords answer at the end of a closed shard.
+static json child_shards_json(const engine::GetRecordsResult& result) {
+  json out = json::array();
+  for (const engine::ChildShard& c : result.child_shards) {
+    json parents = json::array();
+    for (uint32_t p : c.parents) parents.push_back(engine::shard_id_of(p));
+    out.push_back({{"ShardId", engine::shard_id_of(c.index)},
+                   {"ParentShards", std::move(parents)},
+                   {"HashKeyRange",
+                    {{"StartingHashKey", to_decimal(c.range.start)},
+                     {"EndingHashKey", to_decimal(c.range.end)}}}});
+  }
+  return out;
+}
+
+Result<Reply> get_records(engine::Engine& engine, const RequestContext& ctx, json& request) {
   const int64_t limit = integer_member(request, "Limit").value_or(kGetRecordsDefaultLimit);
+  const bool in_cbor = ctx.codec == protocol::Codec::cbor;
   Reply reply;
   std::string& out = reply.encoded;
-  out.append(R"({"Records":[)");
+  if (in_cbor) {
+    // Indefinite lengths, as the SDKs' own Jackson writes: the count is known only at the end.
+    cbor::begin_indefinite_map(out);
+    cbor::append_text(out, "Records");
+    cbor::begin_indefinite_array(out);
+  } else {
+    out.append(R"({"Records":[)");
+  }
   bool first = true;
   auto result = engine.get_records(
       string_member(request, "ShardIterator"), static_cast<uint32_t>(limit),
       [&](const engine::RecordOut& r) {
+        if (in_cbor) return append_cbor_record(out, r);
         if (!first) out.push_back(',');
         first = false;
         out.append(R"({"SequenceNumber":")").append(r.sequence_number);
@@ -119,7 +184,26 @@ Result<Reply> get_records(engine::Engine& engine, const RequestContext&, json& r
         out.push_back('}');
       });
   if (!result.ok()) return std::move(result).error();
+  json children;
+  if (!result->child_shards.empty()) children = child_shards_json(*result);
+  if (in_cbor) {
+    cbor::end_indefinite(out);  // Records
+    if (!children.is_null()) {
+      cbor::append_text(out, "ChildShards");
+      const std::vector<std::uint8_t> bytes = json::to_cbor(children);
+      out.append(bytes.begin(), bytes.end());
+    }
+    if (!result->next_shard_iterator.empty()) {
+      cbor::append_text(out, "NextShardIterator");
+      cbor::append_text(out, result->next_shard_iterator);
+    }
+    cbor::append_text(out, "MillisBehindLatest");
+    cbor::append_int(out, result->millis_behind_latest);
+    cbor::end_indefinite(out);
+    return reply;
+  }
   out.append("],");
+  if (!children.is_null()) out.append(R"("ChildShards":)").append(children.dump()).push_back(',');
   if (!result->next_shard_iterator.empty()) {
     out.append(R"("NextShardIterator":")").append(result->next_shard_iterator).append("\",");
   }

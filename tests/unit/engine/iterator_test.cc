@@ -91,8 +91,16 @@ TEST_F(EngineIteratorTest, AtTimestamp) {
   EXPECT_EQ(read_from(s, IteratorType::at_timestamp, {}, t0 + 1000), (V{"b", "c", "d"}));
   EXPECT_EQ(read_from(s, IteratorType::at_timestamp, {}, t0 + 1001), (V{"d"}));
   EXPECT_EQ(read_from(s, IteratorType::at_timestamp, {}, t0 + 2000), (V{"d"}));
-  EXPECT_EQ(read_from(s, IteratorType::at_timestamp, {}, t0 + 2001), V{});
   EXPECT_EQ(read_from(s, IteratorType::at_timestamp, {}, 0), (V{"a", "b", "c", "d"}));
+  // Now is allowed (nothing yet); a timestamp in the future is refused, as AWS does.
+  clock_.advance_ms(1);
+  EXPECT_EQ(read_from(s, IteratorType::at_timestamp, {}, t0 + 2001), V{});
+  auto future = engine_->get_shard_iterator(s, shard_id_of(0), IteratorType::at_timestamp, {},
+                                            clock_.now_ms() + 1);
+  ASSERT_FALSE(future.ok());
+  EXPECT_EQ(future.error().code, errc::invalid_argument);
+  EXPECT_NE(future.error().message.find("cannot be greater than the currentTimestampInMillis"),
+            std::string::npos);
 }
 
 TEST_F(EngineIteratorTest, SequenceNumberFromAnotherShardIsInvalid) {

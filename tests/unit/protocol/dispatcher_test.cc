@@ -132,10 +132,12 @@ TEST_F(DispatcherTest, HandlerExceptionIsInternalFailureNotACrash) {
   EXPECT_EQ(body_of(r)["__type"], "InternalFailure");
 }
 
-TEST_F(DispatcherTest, CborIsRefusedClearly) {
+TEST_F(DispatcherTest, CborIsAnsweredInKind) {
+  // More in cbor_dispatcher_test.cc.
   WireResponse r = call("Kinesis_20131202.DescribeLimits", "", kAuth, "application/x-amz-cbor-1.1");
-  EXPECT_EQ(r.status, 400u);
-  EXPECT_EQ(body_of(r)["__type"], "SerializationException");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.content_type, "application/x-amz-cbor-1.1");
+  EXPECT_EQ(json::from_cbor(r.body)["ShardLimit"], 7);
 }
 
 TEST_F(DispatcherTest, NonPostIsRefused) {
