@@ -73,6 +73,40 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
       ->envname("KINESIS_EMULATOR_THREADS")
       ->capture_default_str();
 
+  const auto on_off = CLI::IsMember({"on", "off"});
+  std::string throughput = c.throughput_limits ? "on" : "off";
+  app.add_option("--throughput-limits", throughput,
+                 "Per-shard limits (1 MiB/s and 1,000 records/s in, 2 MiB/s and 5 reads/s out)")
+      ->envname("KINESIS_EMULATOR_THROUGHPUT_LIMITS")
+      ->check(on_off)
+      ->capture_default_str();
+  app.add_option("--shard-write-bytes-per-sec", c.shard_write_bytes_per_sec,
+                 "Write limit per shard, bytes of data and keys")
+      ->envname("KINESIS_EMULATOR_SHARD_WRITE_BYTES_PER_SEC")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--shard-write-records-per-sec", c.shard_write_records_per_sec,
+                 "Write limit per shard, records")
+      ->envname("KINESIS_EMULATOR_SHARD_WRITE_RECORDS_PER_SEC")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--shard-read-bytes-per-sec", c.shard_read_bytes_per_sec,
+                 "Read limit per shard, bytes")
+      ->envname("KINESIS_EMULATOR_SHARD_READ_BYTES_PER_SEC")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--shard-read-calls-per-sec", c.shard_read_calls_per_sec,
+                 "GetRecords calls per shard per second")
+      ->envname("KINESIS_EMULATOR_SHARD_READ_CALLS_PER_SEC")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  std::string control_plane = c.control_plane_limits ? "on" : "off";
+  app.add_option("--control-plane-limits", control_plane,
+                 "AWS's per-operation call rates (CreateStream 5/s, DescribeStream 10/s, ...)")
+      ->envname("KINESIS_EMULATOR_CONTROL_PLANE_LIMITS")
+      ->check(on_off)
+      ->capture_default_str();
+
   ParseOutcome outcome;
   try {
     app.parse(argc, argv);
@@ -84,6 +118,8 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     return outcome;
   }
   if (!c.in_memory && c.data_dir.empty()) c.data_dir = default_data_dir();
+  c.throughput_limits = throughput == "on";
+  c.control_plane_limits = control_plane == "on";
   outcome.config = std::move(c);
   return outcome;
 }

@@ -24,6 +24,13 @@ struct Config {
   std::string region = "us-east-1";  // when a request carries no SigV4 credential scope
   std::string account_id = "000000000000";
   unsigned threads = 0;  // 0: one per hardware thread
+  // Per-shard throughput limits (provisioned streams; on-demand shards get 50 times these).
+  bool throughput_limits = true;
+  uint64_t shard_write_bytes_per_sec = 1 << 20;
+  uint64_t shard_write_records_per_sec = 1000;
+  uint64_t shard_read_bytes_per_sec = 2 << 20;
+  uint64_t shard_read_calls_per_sec = 5;
+  bool control_plane_limits = false;  // AWS's per-operation call rates, opt-in
 };
 
 // Outcome of parsing: either a config to run with, or text to print and an exit code

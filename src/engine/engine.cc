@@ -38,7 +38,10 @@ uint32_t StreamView::open_shard_count() const {
 
 Engine::Engine(std::unique_ptr<storage::Store> store, const EngineOptions& options,
                const Clock& clock)
-    : store_(std::move(store)), options_(options), clock_(clock) {}
+    : store_(std::move(store)),
+      options_(options),
+      clock_(clock),
+      throughput_(clock, options.throughput) {}
 
 Engine::~Engine() = default;
 
@@ -81,7 +84,7 @@ Status Engine::load() {
     return make_error(errc::internal_failure, "corrupt stream metadata in the data directory");
 
   for (StreamMeta& meta : metas) {
-    auto stream = std::make_shared<Stream>(meta);
+    auto stream = std::make_shared<Stream>(meta, throughput_);
     for (uint32_t i = 0; i < stream->shard_count(); ++i) {
       ShardState* shard = stream->shard(i);
       uint64_t last = 0;
@@ -225,7 +228,7 @@ Status Engine::create_stream(const StreamKey& key, uint32_t shard_count, StreamM
   if (Status s = store_->write(batch); !s.ok()) return s;
   ++next_stream_id_;
 
-  auto stream = std::make_shared<Stream>(meta);
+  auto stream = std::make_shared<Stream>(meta, throughput_);
   by_key_[rkey] = stream;
   by_id_[stream->id] = stream;
   spdlog::debug("engine: created stream {} ({} shards, id {})", key.name, shard_count, meta.id);

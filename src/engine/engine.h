@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "engine/stream.h"
+#include "limiter/shard_limiter.h"
 #include "storage/store.h"
 
 namespace kinesis_emulator::engine {
@@ -34,6 +35,7 @@ struct EngineOptions {
   int64_t update_delay_ms = 500;
   uint32_t shard_limit = 500;  // open shards per account and region
   uint32_t on_demand_stream_limit = 50;
+  limiter::ThroughputConfig throughput;  // per-shard limits, on by default like AWS
 };
 
 struct StreamView {
@@ -53,7 +55,10 @@ struct PutEntry {
 
 struct PutResult {
   uint32_t shard_index = 0;
-  std::string sequence_number;
+  std::string sequence_number;  // empty when the record failed (PutRecords only)
+  std::string error_code;       // e.g. "ProvisionedThroughputExceededException"
+  std::string error_message;
+  bool failed() const { return !error_code.empty(); }
 };
 
 enum class IteratorType {
@@ -168,6 +173,7 @@ class Engine {
   std::unique_ptr<storage::Store> store_;
   EngineOptions options_;
   const Clock& clock_;
+  limiter::ThroughputPolicy throughput_;  // before the streams, which refer to it
   std::string iterator_key_;
 
   std::shared_mutex registry_mu_;

@@ -74,6 +74,10 @@ Result<PutResult> Engine::put_record(const StreamKey& key, const PutEntry& entry
   ShardState* shard = stream.route(hash);
   if (shard == nullptr)
     return make_error(errc::internal_failure, "No open shard owns the hash key");
+  if (!limiter::is_admitted(
+          shard->limiter.admit_write(entry.data.size() + entry.partition_key.size()))) {
+    return limiter::shard_rate_exceeded(key.account, key.name, shard_id_of(shard->index));
+  }
 
   storage::RecordBatch batch = store_->make_batch();
   std::lock_guard lock(shard->append_mu);
@@ -85,7 +89,10 @@ Result<PutResult> Engine::put_record(const StreamKey& key, const PutEntry& entry
   if (Status s = store_->write(batch); !s.ok()) return std::move(s).error();
   shard->last_position = position;
   shard->last_published.store(position, std::memory_order_release);
-  return PutResult{shard->index, encode_sequence_number(stream.id, shard->index, position)};
+  PutResult result;
+  result.shard_index = shard->index;
+  result.sequence_number = encode_sequence_number(stream.id, shard->index, position);
+  return result;
 }
 
 Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
@@ -116,6 +123,13 @@ Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
     if (shard == nullptr)
       return make_error(errc::internal_failure, "No open shard owns the hash key");
     results[i].shard_index = shard->index;
+    // Admission record by record, in request order, as AWS throttles PutRecords entries.
+    if (!limiter::is_admitted(shard->limiter.admit_write(e.data.size() + e.partition_key.size()))) {
+      results[i].error_code = "ProvisionedThroughputExceededException";
+      results[i].error_message =
+          limiter::shard_rate_exceeded(key.account, key.name, shard_id_of(shard->index)).message;
+      continue;
+    }
     shards_used.push_back(shard->index);
   }
   std::sort(shards_used.begin(), shards_used.end());
@@ -134,6 +148,7 @@ Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
   storage::RecordBatch batch = store_->make_batch();
   std::vector<uint64_t> positions(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (results[i].failed()) continue;
     // Positions advance in a local copy; the shards learn them only once the write succeeded.
     const uint32_t index = results[i].shard_index;
     const uint64_t position =
@@ -150,6 +165,7 @@ Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
     shard.last_published.store(last[index], std::memory_order_release);
   }
   for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (results[i].failed()) continue;
     results[i].sequence_number =
         encode_sequence_number(stream.id, results[i].shard_index, positions[i]);
   }
@@ -167,6 +183,9 @@ Result<std::string> Engine::get_shard_iterator(const StreamKey& key, std::string
   if (shard == nullptr)
     return make_error(errc::resource_not_found, shard_missing_message(key, shard_id));
   const std::string canonical_id = shard_id_of(shard->index);
+  if (!limiter::is_admitted(shard->limiter.admit_shard_iterator())) {
+    return limiter::shard_rate_exceeded(key.account, key.name, canonical_id);
+  }
 
   const bool wants_sequence =
       type == IteratorType::at_sequence_number || type == IteratorType::after_sequence_number;
@@ -261,6 +280,10 @@ Result<GetRecordsResult> Engine::get_records(std::string_view shard_iterator, ui
                       shard_missing_message(stream->key, shard_id_of(parts->shard_index)));
   }
 
+  if (!limiter::is_admitted(shard->limiter.admit_read())) {
+    return limiter::get_records_rate_exceeded(stream->key.account, stream->key.name,
+                                              shard_id_of(shard->index));
+  }
   const uint64_t cutoff = position_at_time(now - int64_t{stream->retention_hours()} * 3'600'000);
   const uint64_t start = std::max(parts->position, cutoff);
   GetRecordsResult result;
@@ -288,6 +311,7 @@ Result<GetRecordsResult> Engine::get_records(std::string_view shard_iterator, ui
         return true;
       });
   if (!s.ok()) return std::move(s).error();
+  shard->limiter.charge_read(bytes);
   if (more && result.record_count > 0) {
     result.millis_behind_latest = std::max<int64_t>(0, now - time_of_position(next - 1));
   }

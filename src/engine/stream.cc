@@ -46,10 +46,12 @@ std::vector<const ShardInfo*> StreamMeta::children_of(uint32_t index) const {
   return out;
 }
 
-Stream::Stream(const StreamMeta& meta)
-    : id(meta.id), key(meta.key), arn(stream_arn(meta.key)), meta_(meta) {
+Stream::Stream(const StreamMeta& meta, const limiter::ThroughputPolicy& policy)
+    : id(meta.id), key(meta.key), arn(stream_arn(meta.key)), meta_(meta), policy_(policy) {
   shards_.reserve(meta.shards.size());
-  for (const ShardInfo& s : meta.shards) shards_.push_back(std::make_unique<ShardState>(s));
+  for (const ShardInfo& s : meta.shards) {
+    shards_.push_back(std::make_unique<ShardState>(s, policy_, meta.mode));
+  }
 }
 
 ShardState* Stream::route(uint128 hash_key) {
@@ -71,9 +73,10 @@ void Stream::apply_topology(const StreamMeta& meta) {
         shard.closed.store(true);
       }
     } else {
-      shards_.push_back(std::make_unique<ShardState>(info));
+      shards_.push_back(std::make_unique<ShardState>(info, policy_, meta.mode));
     }
   }
+  for (auto& shard : shards_) shard->limiter.set_mode(capacity_mode(meta.mode));
   set_meta(meta);
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/hash_key.h"
+#include "limiter/shard_limiter.h"
 
 namespace kinesis_emulator::engine {
 
@@ -43,12 +44,19 @@ struct ShardInfo {
   bool open() const { return !ending_position.has_value(); }
 };
 
+inline limiter::CapacityMode capacity_mode(StreamMode mode) {
+  return mode == StreamMode::on_demand ? limiter::CapacityMode::on_demand
+                                       : limiter::CapacityMode::provisioned;
+}
+
 struct ShardState {
-  explicit ShardState(const ShardInfo& i) : index(i.index), range(i.range), closed(!i.open()) {
+  ShardState(const ShardInfo& i, const limiter::ThroughputPolicy& policy, StreamMode mode)
+      : index(i.index), range(i.range), limiter(policy, capacity_mode(mode)), closed(!i.open()) {
     if (i.ending_position) ending_position = *i.ending_position;
   }
   const uint32_t index;
   const HashRange range;
+  limiter::ShardLimiter limiter;
   std::mutex append_mu;
   uint64_t last_position = 0;               // guarded by append_mu; 0 when never written
   std::atomic<uint64_t> last_published{0};  // last position whose write has completed
@@ -74,7 +82,7 @@ struct StreamMeta {
 
 class Stream {
  public:
-  explicit Stream(const StreamMeta& meta);
+  Stream(const StreamMeta& meta, const limiter::ThroughputPolicy& policy);
 
   const uint64_t id;
   const StreamKey key;
@@ -147,6 +155,7 @@ class Stream {
   std::optional<int64_t> deleting_since_ms_;
   std::atomic<bool> deleted_{false};
   std::atomic<int64_t> updating_until_ms_{0};
+  const limiter::ThroughputPolicy& policy_;
   mutable std::shared_mutex topology_mu_;
   std::vector<std::unique_ptr<ShardState>> shards_;  // by index; grows by resharding
 };

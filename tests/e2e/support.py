@@ -55,7 +55,10 @@ LISTEN_RE = re.compile(
 )
 
 # Short lifecycle delays used by default, so CREATING/DELETING exist but tests stay fast.
-FAST_ARGS = ["--create-stream-ms", "50", "--delete-stream-ms", "50", "--update-stream-ms", "50"]
+# Short state delays; per-shard throughput limits off, because most tests write far more than
+# 1 MiB/s into one shard (test_limits.py turns them back on).
+FAST_ARGS = ["--create-stream-ms", "50", "--delete-stream-ms", "50", "--update-stream-ms", "50",
+             "--throughput-limits", "off"]
 
 _live_servers = weakref.WeakSet()
 

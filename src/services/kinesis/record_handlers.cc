@@ -1,4 +1,5 @@
 // The data plane: PutRecord, PutRecords, GetShardIterator, GetRecords.
+#include <algorithm>
 #include <vector>
 
 #include "protocol/base64.h"
@@ -89,31 +90,43 @@ Result<Reply> put_records(engine::Engine& engine, const RequestContext& ctx, jso
   }
   auto results = engine.put_records(*key, entries);
   if (!results.ok()) return std::move(results).error();
+  const auto failed = static_cast<int64_t>(std::count_if(
+      results->begin(), results->end(), [](const engine::PutResult& r) { return r.failed(); }));
   Reply reply;
   std::string& out = reply.encoded;
   out.reserve(40 + results->size() * 100);
+  // A refused entry carries ErrorCode and ErrorMessage instead of SequenceNumber and ShardId.
   if (ctx.codec == protocol::Codec::cbor) {
     cbor::begin_map(out, 2);
     cbor::append_text(out, "FailedRecordCount");
-    cbor::append_int(out, 0);
+    cbor::append_int(out, failed);
     cbor::append_text(out, "Records");
     cbor::begin_array(out, results->size());
     for (const auto& r : *results) {
       cbor::begin_map(out, 2);
-      cbor::append_text(out, "SequenceNumber");
-      cbor::append_text(out, r.sequence_number);
-      cbor::append_text(out, "ShardId");
-      cbor::append_text(out, engine::shard_id_of(r.shard_index));
+      cbor::append_text(out, r.failed() ? "ErrorCode" : "SequenceNumber");
+      cbor::append_text(out, r.failed() ? r.error_code : r.sequence_number);
+      cbor::append_text(out, r.failed() ? "ErrorMessage" : "ShardId");
+      cbor::append_text(out, r.failed() ? r.error_message : engine::shard_id_of(r.shard_index));
     }
     return reply;
   }
-  out.append(R"({"FailedRecordCount":0,"Records":[)");
+  out.append(R"({"FailedRecordCount":)").append(std::to_string(failed)).append(R"(,"Records":[)");
   for (std::size_t i = 0; i < results->size(); ++i) {
+    const engine::PutResult& r = (*results)[i];
     if (i != 0) out.push_back(',');
+    if (r.failed()) {
+      out.append(R"({"ErrorCode":)");
+      append_json_string(out, r.error_code);
+      out.append(R"(,"ErrorMessage":)");
+      append_json_string(out, r.error_message);
+      out.push_back('}');
+      continue;
+    }
     out.append(R"({"SequenceNumber":")")
-        .append((*results)[i].sequence_number)
+        .append(r.sequence_number)
         .append(R"(","ShardId":")")
-        .append(engine::shard_id_of((*results)[i].shard_index))
+        .append(engine::shard_id_of(r.shard_index))
         .append("\"}");
   }
   out.append("]}");

@@ -54,6 +54,9 @@ class EngineTest : public ::testing::Test {
     options_.delete_delay_ms = kDeleteDelayMs;
     options_.update_delay_ms = 100;
     options_.shard_limit = 500;
+    // Most tests write far beyond 1 MiB/s into one shard at a frozen clock; limiter tests turn
+    // the limits back on.
+    options_.throughput.enabled = false;
   }
 
   void SetUp() override { open_engine(); }

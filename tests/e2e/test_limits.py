@@ -1,0 +1,74 @@
+"""Per-shard throughput limits with the server's defaults (on, like AWS), through boto3."""
+
+import unittest
+
+from botocore.exceptions import ClientError
+
+import support
+from support import ServerTestCase, error_code
+
+
+class LimitsOnTest(ServerTestCase):
+    server_args = ["--throughput-limits", "on"]
+
+    def test_put_records_beyond_the_record_rate_fails_per_entry(self):
+        name = self.new_stream(1, "lim")
+        failed, codes = 0, set()
+        for call in range(3):  # 1,500 records into one shard in well under a second
+            r = self.kin.put_records(StreamName=name, Records=[
+                {"Data": b"x", "PartitionKey": "k%d" % i} for i in range(500)])
+            failed += r["FailedRecordCount"]
+            for rec in r["Records"]:
+                if "ErrorCode" in rec:
+                    codes.add(rec["ErrorCode"])
+                    self.assertIn("Rate exceeded for shard shardId-000000000000", rec["ErrorMessage"])
+                    self.assertNotIn("SequenceNumber", rec)
+                else:
+                    self.assertIn("SequenceNumber", rec)
+        self.assertGreaterEqual(failed, 400)
+        self.assertEqual(codes, {"ProvisionedThroughputExceededException"})
+        stored, _ = support.read_shard(self.kin, self.kin.get_shard_iterator(
+            StreamName=name, ShardId="shardId-000000000000",
+            ShardIteratorType="TRIM_HORIZON")["ShardIterator"], max_calls=5)
+        self.assertEqual(len(stored), 1500 - failed)
+
+    def test_put_record_beyond_the_byte_rate_is_refused(self):
+        name = self.new_stream(1, "limb")
+        codes = []
+        for _ in range(4):  # 4 x 512 KiB into one shard at once
+            try:
+                self.kin.put_record(StreamName=name, Data=b"z" * (512 * 1024), PartitionKey="k")
+                codes.append("ok")
+            except ClientError as e:
+                codes.append(error_code(e))
+        self.assertIn("ProvisionedThroughputExceededException", codes)
+        self.assertEqual(codes[0], "ok")
+
+    def test_get_records_beyond_five_calls_per_second_is_refused(self):
+        name = self.new_stream(1, "limr")
+        it = self.kin.get_shard_iterator(StreamName=name, ShardId="shardId-000000000000",
+                                         ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        codes = []
+        for _ in range(8):
+            try:
+                it = self.kin.get_records(ShardIterator=it)["NextShardIterator"]
+                codes.append("ok")
+            except ClientError as e:
+                codes.append(error_code(e))
+        self.assertEqual(codes.count("ok"), 5, codes)
+        self.assertEqual(set(codes) - {"ok"}, {"ProvisionedThroughputExceededException"})
+
+
+class LimitsOffTest(ServerTestCase):
+    server_args = ["--throughput-limits", "off"]
+
+    def test_no_throttling_when_off(self):
+        name = self.new_stream(1, "nolim")
+        for _ in range(4):
+            r = self.kin.put_records(StreamName=name, Records=[
+                {"Data": b"x", "PartitionKey": "k%d" % i} for i in range(500)])
+            self.assertEqual(r["FailedRecordCount"], 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
