@@ -44,6 +44,12 @@ int main(int argc, char** argv) {
   engine_options.delete_delay_ms = cfg.delete_stream_ms;
   engine_options.update_delay_ms = cfg.update_stream_ms;
   engine_options.shard_limit = cfg.shard_limit;
+  engine_options.throughput.enabled = cfg.throughput_limits;
+  limiter::ShardLimits& provisioned = engine_options.throughput.provisioned;
+  provisioned.write_bytes_per_s = cfg.shard_write_bytes_per_sec;
+  provisioned.write_records_per_s = cfg.shard_write_records_per_sec;
+  provisioned.read_bytes_per_s = cfg.shard_read_bytes_per_sec;
+  provisioned.read_calls_per_s = cfg.shard_read_calls_per_sec;
   auto engine = engine::Engine::open(store_options, engine_options, clock);
   if (!engine.ok()) {
     spdlog::critical("{}", engine.error().message);
