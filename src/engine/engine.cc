@@ -69,6 +69,8 @@ Status Engine::load() {
     next_stream_id_ = storage::get_u64_be((*next_id)->data());
   }
 
+  if (Status s = load_data_keys(); !s.ok()) return s;
+
   std::vector<StreamMeta> metas;
   bool corrupt = false;
   Status scan = store_->for_each_meta(kStreamMetaPrefix, [&](std::string_view, std::string_view v) {
@@ -96,6 +98,11 @@ Status Engine::load() {
       if (stored->has_value()) last = std::max(last, **stored);
       shard->last_position = last;
       shard->last_published.store(last);
+    }
+    if (!meta.encryption_key_id.empty()) {
+      auto data_key = data_key_for(meta.encryption_key_id);
+      if (!data_key.ok()) return std::move(data_key).error();
+      stream->set_encryption_key(*data_key);
     }
     next_stream_id_ = std::max(next_stream_id_, stream->id + 1);
     by_key_[registry_key(meta.key.account, meta.key.region, meta.key.name)] = stream;

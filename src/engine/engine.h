@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <span>
@@ -55,6 +56,7 @@ struct PutEntry {
 
 struct PutResult {
   uint32_t shard_index = 0;
+  bool encrypted = false;
   std::string sequence_number;  // empty when the record failed (PutRecords only)
   std::string error_code;       // e.g. "ProvisionedThroughputExceededException"
   std::string error_message;
@@ -70,6 +72,7 @@ enum class IteratorType {
 };
 
 struct RecordOut {
+  bool encrypted = false;
   std::string sequence_number;
   int64_t arrival_ms = 0;
   std::string_view partition_key;
@@ -125,6 +128,11 @@ class Engine {
   Result<uint32_t> update_shard_count(const StreamKey& key, uint32_t target);
   Status update_stream_mode(const StreamKey& key, StreamMode mode);
 
+  // Server-side encryption (engine_encryption.cc): records written while it is on are stored
+  // AES-256-GCM encrypted under a data key per KMS key id.
+  Status start_encryption(const StreamKey& key, std::string_view key_id);
+  Status stop_encryption(const StreamKey& key);
+
   // Data plane.
   Result<PutResult> put_record(const StreamKey& key, const PutEntry& entry);
   Result<std::vector<PutResult>> put_records(const StreamKey& key,
@@ -161,6 +169,8 @@ class Engine {
   Status reshard(const StreamKey& key, const TopologyChange& change);
   Error shard_limit_error(const StreamKey& key, uint32_t open_shards, uint32_t additional) const;
   uint32_t open_shards_in(std::string_view account, std::string_view region, int64_t now);
+  Status load_data_keys();
+  Result<const storage::DataKey*> data_key_for(std::string_view key_id);
   Error stream_not_found(const StreamKey& key) const;
   // `index`: the record's place in a PutRecords request, for the error's member path.
   Status check_record_size(const PutEntry& entry, std::optional<std::size_t> index) const;
@@ -174,6 +184,10 @@ class Engine {
   EngineOptions options_;
   const Clock& clock_;
   limiter::ThroughputPolicy throughput_;  // before the streams, which refer to it
+
+  std::mutex keys_mu_;  // data keys by KMS key id; never removed, so pointers stay valid
+  std::map<std::string, std::unique_ptr<storage::DataKey>, std::less<>> data_keys_;
+  uint32_t next_key_number_ = 1;
   std::string iterator_key_;
 
   std::shared_mutex registry_mu_;

@@ -84,13 +84,19 @@ Result<PutResult> Engine::put_record(const StreamKey& key, const PutEntry& entry
   if (stream.deleted()) return stream_not_found(key);
   const uint64_t position = next_position(shard->last_position, shard->index, stream,
                                           clock_.now_ms(), entry.sequence_number_for_ordering);
-  batch.put_record(stream.id, shard->index, position, entry.partition_key, entry.data);
+  const storage::DataKey* data_key = stream.encryption_key();
+  if (Status s = batch.put_record(stream.id, shard->index, position, entry.partition_key,
+                                  entry.data, data_key);
+      !s.ok()) {
+    return std::move(s).error();
+  }
   batch.set_high_water(stream.id, shard->index, position);
   if (Status s = store_->write(batch); !s.ok()) return std::move(s).error();
   shard->last_position = position;
   shard->last_published.store(position, std::memory_order_release);
   PutResult result;
   result.shard_index = shard->index;
+  result.encrypted = data_key != nullptr;
   result.sequence_number = encode_sequence_number(stream.id, shard->index, position);
   return result;
 }
@@ -146,6 +152,7 @@ Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
   std::vector<uint64_t> last(stream.shard_count_held(), 0);
   for (uint32_t index : shards_used) last[index] = stream.shard_held(index)->last_position;
   storage::RecordBatch batch = store_->make_batch();
+  const storage::DataKey* data_key = stream.encryption_key();
   std::vector<uint64_t> positions(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
     if (results[i].failed()) continue;
@@ -155,7 +162,12 @@ Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
         next_position(last[index], index, stream, now, entries[i].sequence_number_for_ordering);
     last[index] = position;
     positions[i] = position;
-    batch.put_record(stream.id, index, position, entries[i].partition_key, entries[i].data);
+    if (Status s = batch.put_record(stream.id, index, position, entries[i].partition_key,
+                                    entries[i].data, data_key);
+        !s.ok()) {
+      return std::move(s).error();
+    }
+    results[i].encrypted = data_key != nullptr;
   }
   for (uint32_t index : shards_used) batch.set_high_water(stream.id, index, last[index]);
   if (Status s = store_->write(batch); !s.ok()) return std::move(s).error();
@@ -303,6 +315,7 @@ Result<GetRecordsResult> Engine::get_records(std::string_view shard_iterator, ui
         bytes += size;
         out.sequence_number = encode_sequence_number(stream->id, shard->index, r.position);
         out.arrival_ms = time_of_position(r.position);
+        out.encrypted = r.encrypted;
         out.partition_key = r.partition_key;
         out.data = r.data;
         emit(out);

@@ -13,6 +13,7 @@
 
 #include "engine/hash_key.h"
 #include "limiter/shard_limiter.h"
+#include "storage/record_cipher.h"
 
 namespace kinesis_emulator::engine {
 
@@ -74,6 +75,7 @@ struct StreamMeta {
   StreamMode mode = StreamMode::provisioned;
   std::vector<ShardInfo> shards;                // by index; closed shards stay while readable
   std::vector<int64_t> shard_count_updates_ms;  // UpdateShardCount calls, for the 24 h quota
+  std::string encryption_key_id;                // KMS key id; empty: not encrypted
 
   uint32_t open_shard_count() const;
   // Shards created by splitting or merging `index`.
@@ -124,6 +126,10 @@ class Stream {
   int64_t updating_until_ms() const { return updating_until_ms_.load(); }
   void set_updating_until_ms(int64_t ms) { updating_until_ms_.store(ms); }
 
+  // The data key new records are encrypted under; null while encryption is off.
+  const storage::DataKey* encryption_key() const { return encryption_key_.load(); }
+  void set_encryption_key(const storage::DataKey* data_key) { encryption_key_.store(data_key); }
+
   // Writers hold the topology lock shared from routing until their write is done; resharding
   // holds it exclusively, so a write never lands in a shard that is being closed.
   std::shared_mutex& topology_mu() { return topology_mu_; }
@@ -155,6 +161,7 @@ class Stream {
   std::optional<int64_t> deleting_since_ms_;
   std::atomic<bool> deleted_{false};
   std::atomic<int64_t> updating_until_ms_{0};
+  std::atomic<const storage::DataKey*> encryption_key_{nullptr};
   const limiter::ThroughputPolicy& policy_;
   mutable std::shared_mutex topology_mu_;
   std::vector<std::unique_ptr<ShardState>> shards_;  // by index; grows by resharding

@@ -39,7 +39,8 @@ std::string encode_stream_meta(const StreamMeta& meta) {
               {"retention_hours", meta.retention_hours},
               {"mode", to_string(meta.mode)},
               {"shards", std::move(shards)},
-              {"shard_count_updates_ms", meta.shard_count_updates_ms}};
+              {"shard_count_updates_ms", meta.shard_count_updates_ms},
+              {"encryption_key_id", meta.encryption_key_id}};
   return doc.dump();
 }
 
@@ -71,6 +72,7 @@ std::optional<StreamMeta> decode_stream_meta(std::string_view text) {
       if (j.contains("closed_ms")) s.closed_ms = j["closed_ms"].get<int64_t>();
       meta.shards.push_back(s);
     }
+    meta.encryption_key_id = doc.value("encryption_key_id", std::string());
     if (doc.contains("shard_count_updates_ms")) {
       meta.shard_count_updates_ms = doc["shard_count_updates_ms"].get<std::vector<int64_t>>();
     }

@@ -47,10 +47,11 @@ inline void encode_record_value(std::string& out, std::string_view partition_key
   out.append(data);
 }
 
-inline bool decode_record_value(std::string_view value, std::string_view& partition_key,
-                                std::string_view& data) {
-  if (value.empty()) return false;
-  std::size_t pos = 1;
+// The value without its flags byte: key length | key | data.
+inline bool decode_record_body(std::string_view body, std::string_view& partition_key,
+                               std::string_view& data) {
+  const std::string_view value = body;
+  std::size_t pos = 0;
   uint64_t n = 0;
   for (int shift = 0;; shift += 7) {
     if (pos >= value.size() || shift > 28) return false;
@@ -62,6 +63,11 @@ inline bool decode_record_value(std::string_view value, std::string_view& partit
   partition_key = value.substr(pos, n);
   data = value.substr(pos + n);
   return true;
+}
+
+inline bool decode_record_value(std::string_view value, std::string_view& partition_key,
+                                std::string_view& data) {
+  return !value.empty() && decode_record_body(value.substr(1), partition_key, data);
 }
 
 }  // namespace kinesis_emulator::storage

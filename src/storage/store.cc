@@ -39,13 +39,24 @@ RecordBatch::~RecordBatch() = default;
 RecordBatch::RecordBatch(RecordBatch&&) noexcept = default;
 RecordBatch& RecordBatch::operator=(RecordBatch&&) noexcept = default;
 
-void RecordBatch::put_record(uint64_t stream_id, uint32_t shard, uint64_t position,
-                             std::string_view partition_key, std::string_view data) {
+Status RecordBatch::put_record(uint64_t stream_id, uint32_t shard, uint64_t position,
+                               std::string_view partition_key, std::string_view data,
+                               const DataKey* data_key) {
   char key[kRecordKeySize];
   encode_record_key(key, stream_id, shard, position);
   scratch_.clear();
   encode_record_value(scratch_, partition_key, data);
+  if (data_key != nullptr) {
+    sealed_.clear();
+    if (!seal_record(sealed_, *data_key, std::string_view(key, sizeof key),
+                     std::string_view(scratch_).substr(1))) {
+      return make_error(errc::internal_failure, "Record encryption failed");
+    }
+    batch_->Put(records_, rocksdb::Slice(key, sizeof key), sealed_);
+    return {};
+  }
   batch_->Put(records_, rocksdb::Slice(key, sizeof key), scratch_);
+  return {};
 }
 
 void RecordBatch::set_high_water(uint64_t stream_id, uint32_t shard, uint64_t position) {
@@ -192,14 +203,29 @@ Status Store::read_records(uint64_t stream_id, uint32_t shard, uint64_t from_pos
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, records_));
+  std::string plain;  // the decrypted value, for encrypted records
   for (it->Seek(rocksdb::Slice(start, sizeof start)); it->Valid(); it->Next()) {
     RecordView view;
     const rocksdb::Slice k = it->key();
     if (k.size() != kRecordKeySize) continue;
     view.position = get_u64_be(k.data() + kShardPrefixSize);
-    const rocksdb::Slice v = it->value();
-    if (!decode_record_value(std::string_view(v.data(), v.size()), view.partition_key, view.data)) {
-      return make_error(errc::internal_failure, "corrupt record value in storage");
+    const std::string_view v(it->value().data(), it->value().size());
+    bool decoded = false;
+    if (!v.empty() && (static_cast<uint8_t>(v[0]) & kValueEncrypted) != 0) {
+      view.encrypted = true;
+      uint32_t number = 0;
+      std::shared_lock keys(keys_mu_);
+      auto found = record_key_number(v, number) ? keys_.find(number) : keys_.end();
+      decoded = found != keys_.end() &&
+                open_record(plain, found->second, std::string_view(k.data(), k.size()), v) &&
+                decode_record_body(plain, view.partition_key, view.data);
+    } else {
+      decoded = decode_record_value(v, view.partition_key, view.data);
+    }
+    if (!decoded) {
+      spdlog::error("storage: record {} of stream {} shard {} cannot be decoded", view.position,
+                    stream_id, shard);
+      return make_error(errc::internal_failure, "Corrupt or undecryptable record in storage");
     }
     if (!fn(view)) break;
   }
@@ -255,6 +281,11 @@ Status Store::delete_stream_records(uint64_t stream_id) {
                                        rocksdb::Slice(end, 8));
   if (!s.ok()) return storage_error("stream delete", s);
   return {};
+}
+
+void Store::add_data_key(const DataKey& key) {
+  std::unique_lock lock(keys_mu_);
+  keys_[key.number] = key;
 }
 
 std::string Store::high_water_key(uint64_t stream_id, uint32_t shard) {

@@ -9,13 +9,16 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/status.h"
+#include "storage/record_cipher.h"
 
 namespace rocksdb {
 class DB;
@@ -34,6 +37,7 @@ struct StoreOptions {
 
 struct RecordView {
   uint64_t position = 0;
+  bool encrypted = false;  // stored encrypted; the views hold the decrypted bytes
   std::string_view partition_key;
   std::string_view data;
 };
@@ -45,8 +49,10 @@ class RecordBatch {
   RecordBatch(RecordBatch&&) noexcept;
   RecordBatch& operator=(RecordBatch&&) noexcept;
 
-  void put_record(uint64_t stream_id, uint32_t shard, uint64_t position,
-                  std::string_view partition_key, std::string_view data);
+  // With `key`, the record is stored encrypted under it (see record_cipher.h).
+  Status put_record(uint64_t stream_id, uint32_t shard, uint64_t position,
+                    std::string_view partition_key, std::string_view data,
+                    const DataKey* key = nullptr);
   void set_high_water(uint64_t stream_id, uint32_t shard, uint64_t position);
   void put_meta(std::string_view key, std::string_view value);
   void delete_meta(std::string_view key);
@@ -59,6 +65,7 @@ class RecordBatch {
   rocksdb::ColumnFamilyHandle* meta_;
   rocksdb::ColumnFamilyHandle* records_;
   std::string scratch_;
+  std::string sealed_;
 };
 
 class Store {
@@ -93,6 +100,10 @@ class Store {
   // Keys used by the engine for its metadata.
   static std::string high_water_key(uint64_t stream_id, uint32_t shard);
 
+  // Data keys that encrypted records name by number; the engine registers them at start-up
+  // and whenever it makes a new one.
+  void add_data_key(const DataKey& key);
+
  private:
   Store() = default;
 
@@ -102,6 +113,8 @@ class Store {
   rocksdb::ColumnFamilyHandle* records_ = nullptr;
   bool sync_ = false;
   std::string description_;
+  mutable std::shared_mutex keys_mu_;
+  std::map<uint32_t, DataKey> keys_;
 };
 
 }  // namespace kinesis_emulator::storage

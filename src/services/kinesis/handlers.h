@@ -37,6 +37,9 @@ KE_KINESIS_HANDLER(split_shard);
 KE_KINESIS_HANDLER(merge_shards);
 KE_KINESIS_HANDLER(update_shard_count);
 KE_KINESIS_HANDLER(update_stream_mode);
+// encryption_handlers.cc
+KE_KINESIS_HANDLER(start_stream_encryption);
+KE_KINESIS_HANDLER(stop_stream_encryption);
 
 #undef KE_KINESIS_HANDLER
 

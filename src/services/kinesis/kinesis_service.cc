@@ -24,6 +24,8 @@ std::map<std::string, protocol::Handler> handlers(engine::Engine& engine) {
       {"MergeShards", merge_shards},
       {"UpdateShardCount", update_shard_count},
       {"UpdateStreamMode", update_stream_mode},
+      {"StartStreamEncryption", start_stream_encryption},
+      {"StopStreamEncryption", stop_stream_encryption},
   };
   std::map<std::string, protocol::Handler> out;
   for (const auto& [name, fn] : table) {

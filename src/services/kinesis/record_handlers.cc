@@ -38,7 +38,7 @@ Result<engine::PutEntry> put_entry(const json& record, std::string_view path_pre
 // One Record of GetRecords in CBOR: Data as a byte string, the arrival time as tag 1 over epoch
 // milliseconds (what the Java SDKs read; see protocol/cbor_codec.h).
 void append_cbor_record(std::string& out, const engine::RecordOut& r) {
-  cbor::begin_map(out, 4);
+  cbor::begin_map(out, r.encrypted ? 5 : 4);
   cbor::append_text(out, "SequenceNumber");
   cbor::append_text(out, r.sequence_number);
   cbor::append_text(out, "ApproximateArrivalTimestamp");
@@ -47,6 +47,10 @@ void append_cbor_record(std::string& out, const engine::RecordOut& r) {
   cbor::append_bytes(out, r.data);
   cbor::append_text(out, "PartitionKey");
   cbor::append_text(out, r.partition_key);
+  if (r.encrypted) {
+    cbor::append_text(out, "EncryptionType");
+    cbor::append_text(out, "KMS");
+  }
 }
 
 }  // namespace
@@ -61,11 +65,15 @@ Result<Reply> put_record(engine::Engine& engine, const RequestContext& ctx, json
   Reply reply;
   if (ctx.codec == protocol::Codec::cbor) {
     std::string& out = reply.encoded;
-    cbor::begin_map(out, 2);
+    cbor::begin_map(out, result->encrypted ? 3 : 2);
     cbor::append_text(out, "ShardId");
     cbor::append_text(out, engine::shard_id_of(result->shard_index));
     cbor::append_text(out, "SequenceNumber");
     cbor::append_text(out, result->sequence_number);
+    if (result->encrypted) {
+      cbor::append_text(out, "EncryptionType");
+      cbor::append_text(out, "KMS");
+    }
     return reply;
   }
   reply.encoded.reserve(96);
@@ -73,7 +81,7 @@ Result<Reply> put_record(engine::Engine& engine, const RequestContext& ctx, json
       .append(engine::shard_id_of(result->shard_index))
       .append(R"(","SequenceNumber":")")
       .append(result->sequence_number)
-      .append("\"}");
+      .append(result->encrypted ? R"(","EncryptionType":"KMS"})" : "\"}");
   return reply;
 }
 
@@ -96,8 +104,14 @@ Result<Reply> put_records(engine::Engine& engine, const RequestContext& ctx, jso
   std::string& out = reply.encoded;
   out.reserve(40 + results->size() * 100);
   // A refused entry carries ErrorCode and ErrorMessage instead of SequenceNumber and ShardId.
+  const bool encrypted = std::any_of(results->begin(), results->end(),
+                                     [](const engine::PutResult& r) { return r.encrypted; });
   if (ctx.codec == protocol::Codec::cbor) {
-    cbor::begin_map(out, 2);
+    cbor::begin_map(out, encrypted ? 3 : 2);
+    if (encrypted) {
+      cbor::append_text(out, "EncryptionType");
+      cbor::append_text(out, "KMS");
+    }
     cbor::append_text(out, "FailedRecordCount");
     cbor::append_int(out, failed);
     cbor::append_text(out, "Records");
@@ -111,7 +125,10 @@ Result<Reply> put_records(engine::Engine& engine, const RequestContext& ctx, jso
     }
     return reply;
   }
-  out.append(R"({"FailedRecordCount":)").append(std::to_string(failed)).append(R"(,"Records":[)");
+  out.append(encrypted ? R"({"EncryptionType":"KMS","FailedRecordCount":)"
+                       : R"({"FailedRecordCount":)")
+      .append(std::to_string(failed))
+      .append(R"(,"Records":[)");
   for (std::size_t i = 0; i < results->size(); ++i) {
     const engine::PutResult& r = (*results)[i];
     if (i != 0) out.push_back(',');
@@ -194,6 +211,7 @@ Result<Reply> get_records(engine::Engine& engine, const RequestContext& ctx, jso
             {reinterpret_cast<const uint8_t*>(r.data.data()), r.data.size()}, out);
         out.append(R"(","PartitionKey":)");
         append_json_string(out, r.partition_key);
+        if (r.encrypted) out.append(R"(,"EncryptionType":"KMS")");
         out.push_back('}');
       });
   if (!result.ok()) return std::move(result).error();

@@ -103,7 +103,10 @@ Result<Reply> describe_stream(engine::Engine& engine, const RequestContext& ctx,
                       {"RetentionPeriodHours", view->meta.retention_hours},
                       {"StreamCreationTimestamp", epoch_seconds(view->meta.created_ms)},
                       {"EnhancedMonitoring", enhanced_monitoring()},
-                      {"EncryptionType", "NONE"}}}};
+                      {"EncryptionType", view->meta.encryption_key_id.empty() ? "NONE" : "KMS"}}}};
+  if (!view->meta.encryption_key_id.empty()) {
+    reply.document["StreamDescription"]["KeyId"] = view->meta.encryption_key_id;
+  }
   return reply;
 }
 
@@ -122,9 +125,12 @@ Result<Reply> describe_stream_summary(engine::Engine& engine, const RequestConte
                       {"RetentionPeriodHours", view->meta.retention_hours},
                       {"StreamCreationTimestamp", epoch_seconds(view->meta.created_ms)},
                       {"EnhancedMonitoring", enhanced_monitoring()},
-                      {"EncryptionType", "NONE"},
+                      {"EncryptionType", view->meta.encryption_key_id.empty() ? "NONE" : "KMS"},
                       {"OpenShardCount", view->open_shard_count()},
                       {"ConsumerCount", 0}}}};
+  if (!view->meta.encryption_key_id.empty()) {
+    reply.document["StreamDescriptionSummary"]["KeyId"] = view->meta.encryption_key_id;
+  }
   return reply;
 }
 

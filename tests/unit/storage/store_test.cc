@@ -48,7 +48,7 @@ class StorageStoreTest : public ::testing::Test {
   void write(const std::vector<std::tuple<uint64_t, uint32_t, uint64_t, std::string>>& records) {
     RecordBatch batch = store_->make_batch();
     for (const auto& [stream, shard, position, data] : records) {
-      batch.put_record(stream, shard, position, "pk-" + data, data);
+      ASSERT_TRUE(batch.put_record(stream, shard, position, "pk-" + data, data).ok());
     }
     EXPECT_EQ(batch.count(), records.size());
     Status s = store_->write(batch);
@@ -246,7 +246,7 @@ TEST_F(StorageStoreTest, InMemoryStoreKeepsNothingAcrossInstances) {
     ASSERT_TRUE(mem.ok()) << mem.error().message;
     EXPECT_EQ((*mem)->description(), "in-memory");
     RecordBatch batch = (*mem)->make_batch();
-    batch.put_record(1, 0, 10, "k", "d");
+    ASSERT_TRUE(batch.put_record(1, 0, 10, "k", "d").ok());
     ASSERT_TRUE((*mem)->write(batch).ok());
     auto l = (*mem)->last_position(1, 0);
     ASSERT_TRUE(l.ok());
