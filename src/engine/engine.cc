@@ -175,7 +175,18 @@ Status Engine::persist_meta(const StreamMeta& meta) {
   return store_->put_meta(stream_meta_key(meta.id), encode_stream_meta(meta));
 }
 
-Status Engine::create_stream(const StreamKey& key, uint32_t shard_count, StreamMode mode) {
+Status Engine::create_stream(const StreamKey& key, uint32_t shard_count, StreamMode mode,
+                             const CreateStreamOptions& create) {
+  if (create.max_record_kib < kDefaultMaxRecordKiB ||
+      create.max_record_kib > kLargestMaxRecordKiB) {
+    return make_error(errc::invalid_argument,
+                      "MaxRecordSizeInKiB must be between 1024 and 10240; " +
+                          std::to_string(create.max_record_kib) + " was requested.");
+  }
+  if (create.warm_throughput_mibps && mode != StreamMode::on_demand) {
+    return make_error(errc::invalid_argument,
+                      "WarmThroughputMiBps can only be set for a stream in ON_DEMAND mode.");
+  }
   if (shard_count < 1) {
     return make_error(errc::invalid_argument, "The shard count must be at least 1; " +
                                                   std::to_string(shard_count) +
@@ -219,6 +230,8 @@ Status Engine::create_stream(const StreamKey& key, uint32_t shard_count, StreamM
   meta.key = key;
   meta.created_ms = now;
   meta.mode = mode;
+  meta.max_record_kib = create.max_record_kib;
+  meta.warm_throughput_mibps = create.warm_throughput_mibps;
   const auto ranges = split_hash_space(shard_count);
   for (uint32_t i = 0; i < shard_count; ++i) {
     ShardInfo s;

@@ -25,7 +25,9 @@ namespace kinesis_emulator::engine {
 
 inline constexpr int kMinRetentionHours = 24;
 inline constexpr int kMaxRetentionHours = 8760;
-inline constexpr int64_t kMaxRecordBytes = 1 << 20;       // data + partition key
+inline constexpr int64_t kMaxRecordBytes = 1 << 20;  // default, data + partition key
+inline constexpr int kDefaultMaxRecordKiB = 1024;
+inline constexpr int kLargestMaxRecordKiB = 10240;        // UpdateMaxRecordSize's ceiling
 inline constexpr int64_t kMaxPutRecordsBytes = 5 << 20;   // whole PutRecords request
 inline constexpr int64_t kMaxGetRecordsBytes = 10 << 20;  // one GetRecords response
 inline constexpr uint32_t kOnDemandDefaultShards = 4;
@@ -37,6 +39,12 @@ struct EngineOptions {
   uint32_t shard_limit = 500;  // open shards per account and region
   uint32_t on_demand_stream_limit = 50;
   limiter::ThroughputConfig throughput;  // per-shard limits, on by default like AWS
+};
+
+// The newer CreateStream members.
+struct CreateStreamOptions {
+  int max_record_kib = kDefaultMaxRecordKiB;
+  std::optional<int64_t> warm_throughput_mibps;
 };
 
 struct StreamView {
@@ -111,7 +119,8 @@ class Engine {
   const Clock& clock() const { return clock_; }
 
   // Control plane.
-  Status create_stream(const StreamKey& key, uint32_t shard_count, StreamMode mode);
+  Status create_stream(const StreamKey& key, uint32_t shard_count, StreamMode mode,
+                       const CreateStreamOptions& create = {});
   Status delete_stream(const StreamKey& key);
   Result<StreamView> describe_stream(const StreamKey& key);
   std::vector<StreamView> list_streams(std::string_view account, std::string_view region);
@@ -132,6 +141,10 @@ class Engine {
   // AES-256-GCM encrypted under a data key per KMS key id.
   Status start_encryption(const StreamKey& key, std::string_view key_id);
   Status stop_encryption(const StreamKey& key);
+
+  // Larger records (1 MiB to 10 MiB) and on-demand warm throughput.
+  Status update_max_record_size(const StreamKey& key, int kib);
+  Status update_warm_throughput(const StreamKey& key, int64_t mib_per_s);
 
   // Data plane.
   Result<PutResult> put_record(const StreamKey& key, const PutEntry& entry);
@@ -173,7 +186,8 @@ class Engine {
   Result<const storage::DataKey*> data_key_for(std::string_view key_id);
   Error stream_not_found(const StreamKey& key) const;
   // `index`: the record's place in a PutRecords request, for the error's member path.
-  Status check_record_size(const PutEntry& entry, std::optional<std::size_t> index) const;
+  Status check_record_size(const PutEntry& entry, std::optional<std::size_t> index,
+                           int64_t max_bytes) const;
   uint64_t next_position(uint64_t last_position, uint32_t shard_index, const Stream& stream,
                          int64_t now, std::string_view sequence_number_for_ordering) const;
 

@@ -28,24 +28,26 @@ std::string format_time_ms(int64_t ms) {
 
 }  // namespace
 
-Status Engine::check_record_size(const PutEntry& entry, std::optional<std::size_t> index) const {
+Status Engine::check_record_size(const PutEntry& entry, std::optional<std::size_t> index,
+                                 int64_t max_bytes) const {
   // The model allows blobs up to 10 MiB (for streams whose limit was raised); a stream's own
   // limit is checked here, and AWS words a blob over it as a validation error of that member.
-  if (entry.data.size() > static_cast<std::size_t>(kMaxRecordBytes)) {
+  const auto max = static_cast<std::size_t>(max_bytes);
+  if (entry.data.size() > max) {
     return make_error(errc::validation,
                       "1 validation error detected: Value at '" +
                           (index ? "records." + std::to_string(*index + 1) + ".member.data"
                                  : std::string("data")) +
                           "' failed to satisfy constraint: Member must have length less than or "
                           "equal to " +
-                          std::to_string(kMaxRecordBytes));
+                          std::to_string(max));
   }
   const std::size_t size = entry.data.size() + entry.partition_key.size();
-  if (size > static_cast<std::size_t>(kMaxRecordBytes)) {
+  if (size > max) {
     return make_error(errc::invalid_argument,
                       "The size of the record (data plus partition key) is " +
                           std::to_string(size) + " bytes, more than the maximum of " +
-                          std::to_string(kMaxRecordBytes) + " bytes.");
+                          std::to_string(max) + " bytes.");
   }
   return {};
 }
@@ -64,10 +66,12 @@ uint64_t Engine::next_position(uint64_t last_position, uint32_t shard_index, con
 }
 
 Result<PutResult> Engine::put_record(const StreamKey& key, const PutEntry& entry) {
-  if (Status s = check_record_size(entry, std::nullopt); !s.ok()) return std::move(s).error();
   auto found = find_writable(key);
   if (!found.ok()) return std::move(found).error();
   Stream& stream = **found;
+  if (Status s = check_record_size(entry, std::nullopt, stream.max_record_bytes()); !s.ok()) {
+    return std::move(s).error();
+  }
   const uint128 hash =
       entry.explicit_hash_key ? *entry.explicit_hash_key : partition_key_hash(entry.partition_key);
   std::shared_lock topology(stream.topology_mu());
@@ -103,20 +107,24 @@ Result<PutResult> Engine::put_record(const StreamKey& key, const PutEntry& entry
 
 Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
                                                    std::span<const PutEntry> entries) {
-  std::size_t total = 0;
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const PutEntry& e = entries[i];
-    if (Status s = check_record_size(e, i); !s.ok()) return std::move(s).error();
-    total += e.data.size() + e.partition_key.size();
-  }
-  if (total > static_cast<std::size_t>(kMaxPutRecordsBytes)) {
-    return make_error(errc::invalid_argument,
-                      "Records size exceeds 5 MB limit: the request holds " +
-                          std::to_string(total) + " bytes of data and partition keys.");
-  }
   auto found = find_writable(key);
   if (!found.ok()) return std::move(found).error();
   Stream& stream = **found;
+  const int64_t max_record = stream.max_record_bytes();
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const PutEntry& e = entries[i];
+    if (Status s = check_record_size(e, i, max_record); !s.ok()) return std::move(s).error();
+    total += e.data.size() + e.partition_key.size();
+  }
+  // 5 MiB per request, or one record's worth where the stream takes larger records.
+  const auto max_total = static_cast<std::size_t>(std::max(kMaxPutRecordsBytes, max_record));
+  if (total > max_total) {
+    return make_error(errc::invalid_argument,
+                      "Records size exceeds " + std::to_string(max_total >> 20) +
+                          " MB limit: the request holds " + std::to_string(total) +
+                          " bytes of data and partition keys.");
+  }
 
   std::vector<PutResult> results(entries.size());
   std::vector<uint32_t> shards_used;

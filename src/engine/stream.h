@@ -73,9 +73,11 @@ struct StreamMeta {
   int64_t created_ms = 0;
   int retention_hours = 24;
   StreamMode mode = StreamMode::provisioned;
-  std::vector<ShardInfo> shards;                // by index; closed shards stay while readable
-  std::vector<int64_t> shard_count_updates_ms;  // UpdateShardCount calls, for the 24 h quota
-  std::string encryption_key_id;                // KMS key id; empty: not encrypted
+  std::vector<ShardInfo> shards;                 // by index; closed shards stay while readable
+  std::vector<int64_t> shard_count_updates_ms;   // UpdateShardCount calls, for the 24 h quota
+  std::string encryption_key_id;                 // KMS key id; empty: not encrypted
+  int max_record_kib = 1024;                     // data + partition key, 1024..10240
+  std::optional<int64_t> warm_throughput_mibps;  // on-demand streams only
 
   uint32_t open_shard_count() const;
   // Shards created by splitting or merging `index`.
@@ -98,6 +100,10 @@ class Stream {
   int retention_hours() const {
     std::lock_guard lock(mu_);
     return meta_.retention_hours;
+  }
+  int64_t max_record_bytes() const {
+    std::lock_guard lock(mu_);
+    return int64_t{meta_.max_record_kib} * 1024;
   }
   int64_t created_ms() const {
     std::lock_guard lock(mu_);

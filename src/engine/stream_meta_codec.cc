@@ -40,7 +40,9 @@ std::string encode_stream_meta(const StreamMeta& meta) {
               {"mode", to_string(meta.mode)},
               {"shards", std::move(shards)},
               {"shard_count_updates_ms", meta.shard_count_updates_ms},
-              {"encryption_key_id", meta.encryption_key_id}};
+              {"encryption_key_id", meta.encryption_key_id},
+              {"max_record_kib", meta.max_record_kib}};
+  if (meta.warm_throughput_mibps) doc["warm_throughput_mibps"] = *meta.warm_throughput_mibps;
   return doc.dump();
 }
 
@@ -73,6 +75,10 @@ std::optional<StreamMeta> decode_stream_meta(std::string_view text) {
       meta.shards.push_back(s);
     }
     meta.encryption_key_id = doc.value("encryption_key_id", std::string());
+    meta.max_record_kib = doc.value("max_record_kib", 1024);
+    if (doc.contains("warm_throughput_mibps")) {
+      meta.warm_throughput_mibps = doc["warm_throughput_mibps"].get<int64_t>();
+    }
     if (doc.contains("shard_count_updates_ms")) {
       meta.shard_count_updates_ms = doc["shard_count_updates_ms"].get<std::vector<int64_t>>();
     }

@@ -95,15 +95,19 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
   if (request.method != "POST") {
     return fail(errc::unknown_operation, "Only POST requests are served; use an AWS SDK or CLI.");
   }
-  std::string_view region = sigv4_region(request.authorization);
-  if (request.authorization.empty()) {
-    region = sigv4_region(request.target);
-    if (region.empty() && request.target.find("X-Amz-Credential=") == std::string_view::npos) {
+  // The SigV4 credential, from the Authorization header or else a presigned URL's query,
+  // names the account (by its access key id) and the region.
+  std::string_view credential = request.authorization;
+  std::string_view region = sigv4_region(credential);
+  if (credential.empty()) {
+    credential = request.target;
+    region = sigv4_region(credential);
+    if (region.empty() && credential.find("X-Amz-Credential=") == std::string_view::npos) {
       return fail(errc::missing_authentication_token, "Missing Authentication Token");
     }
   }
   ctx.region = region.empty() ? options_.default_region : std::string(region);
-  ctx.account = options_.account_id;
+  ctx.account = account_for_access_key(sigv4_access_key(credential), options_.account_id);
 
   auto route_it = routes_.find(request.amz_target);
   if (route_it == routes_.end()) {

@@ -24,6 +24,8 @@ std::map<std::string, protocol::Handler> handlers(engine::Engine& engine) {
       {"MergeShards", merge_shards},
       {"UpdateShardCount", update_shard_count},
       {"UpdateStreamMode", update_stream_mode},
+      {"UpdateMaxRecordSize", update_max_record_size},
+      {"UpdateStreamWarmThroughput", update_stream_warm_throughput},
       {"StartStreamEncryption", start_stream_encryption},
       {"StopStreamEncryption", stop_stream_encryption},
   };

@@ -1,4 +1,5 @@
-// SplitShard, MergeShards, UpdateShardCount, UpdateStreamMode.
+// SplitShard, MergeShards, UpdateShardCount, UpdateStreamMode, UpdateMaxRecordSize,
+// UpdateStreamWarmThroughput: the operations that take a stream through UPDATING.
 #include "services/kinesis/handlers.h"
 #include "services/kinesis/request_fields.h"
 
@@ -49,6 +50,32 @@ Result<Reply> update_stream_mode(engine::Engine& engine, const RequestContext& c
                                       : engine::StreamMode::provisioned;
   if (Status s = engine.update_stream_mode(*key, mode); !s.ok()) return std::move(s).error();
   return Reply{};
+}
+
+Result<Reply> update_max_record_size(engine::Engine& engine, const RequestContext& ctx,
+                                     json& request) {
+  auto key = stream_key(ctx, request);
+  if (!key.ok()) return std::move(key).error();
+  const auto kib = integer_member(request, "MaxRecordSizeInKiB").value_or(0);
+  if (Status s = engine.update_max_record_size(*key, static_cast<int>(kib)); !s.ok()) {
+    return std::move(s).error();
+  }
+  return Reply{};
+}
+
+Result<Reply> update_stream_warm_throughput(engine::Engine& engine, const RequestContext& ctx,
+                                            json& request) {
+  auto key = stream_key(ctx, request);
+  if (!key.ok()) return std::move(key).error();
+  const int64_t target = integer_member(request, "WarmThroughputMiBps").value_or(0);
+  if (Status s = engine.update_warm_throughput(*key, target); !s.ok()) {
+    return std::move(s).error();
+  }
+  Reply reply;
+  reply.document = {{"StreamARN", engine::stream_arn(*key)},
+                    {"StreamName", key->name},
+                    {"WarmThroughput", {{"TargetMiBps", target}, {"CurrentMiBps", target}}}};
+  return reply;
 }
 
 }  // namespace kinesis_emulator::services::kinesis

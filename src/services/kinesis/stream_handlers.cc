@@ -61,7 +61,12 @@ Result<Reply> create_stream(engine::Engine& engine, const RequestContext& ctx, j
     }
     shard_count = engine::kOnDemandDefaultShards;
   }
-  if (Status s = engine.create_stream(*key, static_cast<uint32_t>(*shard_count), mode); !s.ok()) {
+  engine::CreateStreamOptions create;
+  create.max_record_kib = static_cast<int>(
+      integer_member(request, "MaxRecordSizeInKiB").value_or(engine::kDefaultMaxRecordKiB));
+  create.warm_throughput_mibps = integer_member(request, "WarmThroughputMiBps");
+  if (Status s = engine.create_stream(*key, static_cast<uint32_t>(*shard_count), mode, create);
+      !s.ok()) {
     return std::move(s).error();
   }
   return Reply{};
@@ -128,8 +133,12 @@ Result<Reply> describe_stream_summary(engine::Engine& engine, const RequestConte
                       {"EncryptionType", view->meta.encryption_key_id.empty() ? "NONE" : "KMS"},
                       {"OpenShardCount", view->open_shard_count()},
                       {"ConsumerCount", 0}}}};
-  if (!view->meta.encryption_key_id.empty()) {
-    reply.document["StreamDescriptionSummary"]["KeyId"] = view->meta.encryption_key_id;
+  json& summary = reply.document["StreamDescriptionSummary"];
+  if (!view->meta.encryption_key_id.empty()) summary["KeyId"] = view->meta.encryption_key_id;
+  summary["MaxRecordSizeInKiB"] = view->meta.max_record_kib;
+  if (view->meta.warm_throughput_mibps) {
+    summary["WarmThroughput"] = {{"TargetMiBps", *view->meta.warm_throughput_mibps},
+                                 {"CurrentMiBps", *view->meta.warm_throughput_mibps}};
   }
   return reply;
 }
