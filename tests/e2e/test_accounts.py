@@ -164,7 +164,7 @@ class AccountsTest(AccountsTestBase):
             for summary in resp.get("StreamSummaries", []):
                 self.assertEqual(summary["StreamARN"],
                                  arn(account, region, summary["StreamName"]), (account, region))
-        # Accounts A and B never saw any of the default account's other streams.
+        # Nothing of another account or region leaks in (no other test creates in B/eu-west-1).
         self.assertEqual(set(self.listed(self.b_eu)["StreamNames"]), {only_b_eu})
 
     def test_describe_limits_per_account_and_region(self):

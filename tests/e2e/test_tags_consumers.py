@@ -190,7 +190,13 @@ class TagsTest(ServerTestCase):
         self.kin.put_resource_policy(ResourceARN=arn, Policy='{"Version": "2012-10-17"}')
         self.kin.enable_enhanced_monitoring(StreamName=name, ShardLevelMetrics=["ALL"])
         wait_active(self.kin, name)
-        self.kin.delete_stream(StreamName=name)
+        # with a consumer registered, AWS refuses the delete unless told to take it along
+        self.assertClientError("ResourceInUseException", self.kin.delete_stream, StreamName=name)
+        summary = self.kin.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]
+        self.assertEqual(summary["ConsumerCount"], 1)
+        self.assertEqual(len(self.kin.describe_stream(StreamName=name)["StreamDescription"]
+                             ["EnhancedMonitoring"][0]["ShardLevelMetrics"]), 7)
+        self.kin.delete_stream(StreamName=name, EnforceConsumerDeletion=True)
         wait_gone(self.kin, name)
         create_active_stream(self.kin, name, 1)
         self.assertEqual(self.kin.list_tags_for_stream(StreamName=name)["Tags"], [])

@@ -17,10 +17,6 @@ using protocol::RequestContext;
   Result<Reply> fn(engine::Engine& engine, const RequestContext& ctx, json& request)
 
 // stream_handlers.cc
-KE_KINESIS_HANDLER(create_stream);
-KE_KINESIS_HANDLER(delete_stream);
-KE_KINESIS_HANDLER(describe_stream);
-KE_KINESIS_HANDLER(describe_stream_summary);
 KE_KINESIS_HANDLER(list_streams);
 KE_KINESIS_HANDLER(increase_retention);
 KE_KINESIS_HANDLER(decrease_retention);
@@ -51,6 +47,11 @@ KE_KINESIS_HANDLER(stop_stream_encryption);
                    const RequestContext& ctx, json& request)
 
 // tag_handlers.cc
+// stream_handlers.cc, the ones that also report or clean up resources
+KE_KINESIS_RESOURCE_HANDLER(create_stream);
+KE_KINESIS_RESOURCE_HANDLER(delete_stream);
+KE_KINESIS_RESOURCE_HANDLER(describe_stream);
+KE_KINESIS_RESOURCE_HANDLER(describe_stream_summary);
 KE_KINESIS_RESOURCE_HANDLER(add_tags_to_stream);
 KE_KINESIS_RESOURCE_HANDLER(remove_tags_from_stream);
 KE_KINESIS_RESOURCE_HANDLER(list_tags_for_stream);

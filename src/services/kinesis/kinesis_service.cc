@@ -4,13 +4,12 @@
 
 namespace kinesis_emulator::services::kinesis {
 
-std::map<std::string, protocol::Handler> handlers(engine::Engine& engine) {
+namespace {
+
+// The operations that need only the engine.
+std::map<std::string, protocol::Handler> engine_handlers(engine::Engine& engine) {
   using Fn = Result<Reply> (*)(engine::Engine&, const RequestContext&, json&);
   const std::pair<const char*, Fn> table[] = {
-      {"CreateStream", create_stream},
-      {"DeleteStream", delete_stream},
-      {"DescribeStream", describe_stream},
-      {"DescribeStreamSummary", describe_stream_summary},
       {"ListStreams", list_streams},
       {"ListShards", list_shards},
       {"IncreaseStreamRetentionPeriod", increase_retention},
@@ -38,11 +37,17 @@ std::map<std::string, protocol::Handler> handlers(engine::Engine& engine) {
   return out;
 }
 
+}  // namespace
+
 std::map<std::string, protocol::Handler> handlers(engine::Engine& engine,
                                                   engine::ResourceStore& resources) {
   using Fn =
       Result<Reply> (*)(engine::Engine&, engine::ResourceStore&, const RequestContext&, json&);
   const std::pair<const char*, Fn> table[] = {
+      {"CreateStream", create_stream},
+      {"DeleteStream", delete_stream},
+      {"DescribeStream", describe_stream},
+      {"DescribeStreamSummary", describe_stream_summary},
       {"AddTagsToStream", add_tags_to_stream},
       {"RemoveTagsFromStream", remove_tags_from_stream},
       {"ListTagsForStream", list_tags_for_stream},
@@ -62,7 +67,7 @@ std::map<std::string, protocol::Handler> handlers(engine::Engine& engine,
       {"EnableEnhancedMonitoring", enable_enhanced_monitoring},
       {"DisableEnhancedMonitoring", disable_enhanced_monitoring},
   };
-  std::map<std::string, protocol::Handler> out = handlers(engine);
+  std::map<std::string, protocol::Handler> out = engine_handlers(engine);
   for (const auto& [name, fn] : table) {
     out[name] = [&engine, &resources, fn = fn](const RequestContext& ctx, json& request) {
       return fn(engine, resources, ctx, request);

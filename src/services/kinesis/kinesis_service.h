@@ -11,8 +11,8 @@
 
 namespace kinesis_emulator::services::kinesis {
 
-std::map<std::string, protocol::Handler> handlers(engine::Engine& engine);
-// All of the above, plus the operations on tags, consumers, policies and settings.
+// Every implemented operation, by name. Tags, consumers, policies and monitoring settings live
+// in `resources`, beside the engine.
 std::map<std::string, protocol::Handler> handlers(engine::Engine& engine,
                                                   engine::ResourceStore& resources);
 

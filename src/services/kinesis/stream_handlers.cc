@@ -18,8 +18,8 @@ constexpr int64_t kDescribeStreamDefaultLimit = 100;
 constexpr int64_t kListStreamsDefaultLimit = 100;
 constexpr int64_t kNextTokenLifetimeMs = 300'000;
 
-json enhanced_monitoring() {
-  return json::array({{{"ShardLevelMetrics", json::array()}}});
+json enhanced_monitoring(engine::ResourceStore& resources, const engine::StreamView& view) {
+  return json::array({{{"ShardLevelMetrics", resources.shard_level_metrics(view)}}});
 }
 
 json stream_mode_details(engine::StreamMode mode) {
@@ -46,7 +46,8 @@ json shard_json(const engine::StreamMeta& meta, const engine::ShardInfo& shard) 
   return s;
 }
 
-Result<Reply> create_stream(engine::Engine& engine, const RequestContext& ctx, json& request) {
+Result<Reply> create_stream(engine::Engine& engine, engine::ResourceStore& resources,
+                            const RequestContext& ctx, json& request) {
   auto key = stream_key(ctx, request);
   if (!key.ok()) return std::move(key).error();
   engine::StreamMode mode = engine::StreamMode::provisioned;
@@ -65,21 +66,43 @@ Result<Reply> create_stream(engine::Engine& engine, const RequestContext& ctx, j
   create.max_record_kib = static_cast<int>(
       integer_member(request, "MaxRecordSizeInKiB").value_or(engine::kDefaultMaxRecordKiB));
   create.warm_throughput_mibps = integer_member(request, "WarmThroughputMiBps");
+  const engine::TagList tags = tag_map_member(request, "Tags");
+  if (Status s = engine::ResourceStore::check_stream_tags(*key, tags); !s.ok()) {
+    return std::move(s).error();
+  }
   if (Status s = engine.create_stream(*key, static_cast<uint32_t>(*shard_count), mode, create);
       !s.ok()) {
     return std::move(s).error();
   }
+  if (!tags.empty()) {
+    if (Status s = resources.add_tags(engine::stream_arn(*key), tags); !s.ok()) {
+      return std::move(s).error();
+    }
+  }
   return Reply{};
 }
 
-Result<Reply> delete_stream(engine::Engine& engine, const RequestContext& ctx, json& request) {
+Result<Reply> delete_stream(engine::Engine& engine, engine::ResourceStore& resources,
+                            const RequestContext& ctx, json& request) {
   auto key = stream_key(ctx, request);
   if (!key.ok()) return std::move(key).error();
+  // AWS refuses to delete a stream with registered consumers unless told to take them along.
+  auto view = engine.describe_stream(*key);
+  if (!view.ok()) return std::move(view).error();
+  const bool enforce = request.value("EnforceConsumerDeletion", false);
+  if (const uint32_t consumers = resources.consumer_count(*view); consumers > 0 && !enforce) {
+    return make_error(errc::resource_in_use,
+                      "Stream " + key->name + " under account " + key->account + " has " +
+                          std::to_string(consumers) +
+                          " registered consumers; deregister them or set EnforceConsumerDeletion.");
+  }
   if (Status s = engine.delete_stream(*key); !s.ok()) return std::move(s).error();
+  resources.forget_stream(view->arn);
   return Reply{};
 }
 
-Result<Reply> describe_stream(engine::Engine& engine, const RequestContext& ctx, json& request) {
+Result<Reply> describe_stream(engine::Engine& engine, engine::ResourceStore& resources,
+                              const RequestContext& ctx, json& request) {
   auto key = stream_key(ctx, request);
   if (!key.ok()) return std::move(key).error();
   auto view = engine.describe_stream(*key);
@@ -107,7 +130,7 @@ Result<Reply> describe_stream(engine::Engine& engine, const RequestContext& ctx,
                       {"HasMoreShards", has_more},
                       {"RetentionPeriodHours", view->meta.retention_hours},
                       {"StreamCreationTimestamp", epoch_seconds(view->meta.created_ms)},
-                      {"EnhancedMonitoring", enhanced_monitoring()},
+                      {"EnhancedMonitoring", enhanced_monitoring(resources, *view)},
                       {"EncryptionType", view->meta.encryption_key_id.empty() ? "NONE" : "KMS"}}}};
   if (!view->meta.encryption_key_id.empty()) {
     reply.document["StreamDescription"]["KeyId"] = view->meta.encryption_key_id;
@@ -115,8 +138,8 @@ Result<Reply> describe_stream(engine::Engine& engine, const RequestContext& ctx,
   return reply;
 }
 
-Result<Reply> describe_stream_summary(engine::Engine& engine, const RequestContext& ctx,
-                                      json& request) {
+Result<Reply> describe_stream_summary(engine::Engine& engine, engine::ResourceStore& resources,
+                                      const RequestContext& ctx, json& request) {
   auto key = stream_key(ctx, request);
   if (!key.ok()) return std::move(key).error();
   auto view = engine.describe_stream(*key);
@@ -129,10 +152,10 @@ Result<Reply> describe_stream_summary(engine::Engine& engine, const RequestConte
                       {"StreamModeDetails", stream_mode_details(view->meta.mode)},
                       {"RetentionPeriodHours", view->meta.retention_hours},
                       {"StreamCreationTimestamp", epoch_seconds(view->meta.created_ms)},
-                      {"EnhancedMonitoring", enhanced_monitoring()},
+                      {"EnhancedMonitoring", enhanced_monitoring(resources, *view)},
                       {"EncryptionType", view->meta.encryption_key_id.empty() ? "NONE" : "KMS"},
                       {"OpenShardCount", view->open_shard_count()},
-                      {"ConsumerCount", 0}}}};
+                      {"ConsumerCount", resources.consumer_count(*view)}}}};
   json& summary = reply.document["StreamDescriptionSummary"];
   if (!view->meta.encryption_key_id.empty()) summary["KeyId"] = view->meta.encryption_key_id;
   summary["MaxRecordSizeInKiB"] = view->meta.max_record_kib;

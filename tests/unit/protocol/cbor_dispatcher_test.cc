@@ -88,7 +88,10 @@ class CborDispatcherTest : public engine::EngineTest {
   void SetUp() override {
     EngineTest::SetUp();
     dispatcher_ = std::make_unique<Dispatcher>(DispatcherOptions{"us-east-1", "000000000000"});
-    dispatcher_->add_service(kinesis_model(), services::kinesis::handlers(*engine_));
+    auto resources = engine::ResourceStore::open(*engine_, options_);
+    ASSERT_TRUE(resources.ok()) << resources.error().message;
+    resources_ = std::move(*resources);
+    dispatcher_->add_service(kinesis_model(), services::kinesis::handlers(*engine_, *resources_));
   }
 
   WireResponse raw(std::string_view operation, std::string body, std::string content_type = kCbor,
@@ -148,6 +151,7 @@ class CborDispatcherTest : public engine::EngineTest {
     clock_.advance_ms(kCreateDelayMs);
   }
 
+  std::unique_ptr<engine::ResourceStore> resources_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::string target_, content_type_, auth_;
   WireResponse last_;
