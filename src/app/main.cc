@@ -63,8 +63,11 @@ int main(int argc, char** argv) {
   }
 
   protocol::Dispatcher dispatcher({cfg.region, cfg.account_id});
+  limiter::ControlPlaneConfig control_plane_config;
+  control_plane_config.enabled = cfg.control_plane_limits;
+  limiter::ControlPlaneLimiter control_plane(clock, control_plane_config);
   dispatcher.add_service(protocol::kinesis_model(),
-                         services::kinesis::handlers(**engine, **resources));
+                         services::kinesis::handlers(**engine, **resources, &control_plane));
 
   const unsigned threads =
       cfg.threads != 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());

@@ -59,6 +59,28 @@ class LimitsOnTest(ServerTestCase):
         self.assertEqual(set(codes) - {"ok"}, {"ProvisionedThroughputExceededException"})
 
 
+class ControlPlaneLimitsTest(ServerTestCase):
+    server_args = ["--control-plane-limits", "on"]
+
+    def test_describe_stream_beyond_ten_per_second_is_refused(self):
+        import boto3
+        from botocore.config import Config
+        client = boto3.client("kinesis", endpoint_url=self.server.endpoint, region_name="us-east-1",
+                              aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret",
+                              config=Config(retries={"total_max_attempts": 1}))
+        name = self.new_stream(1, "cp")
+        codes = []
+        for _ in range(15):
+            try:
+                client.describe_stream(StreamName=name)
+                codes.append("ok")
+            except ClientError as e:
+                codes.append(error_code(e))
+                self.assertIn("Rate exceeded", e.response["Error"]["Message"])
+        self.assertLessEqual(codes.count("ok"), 12)  # 10 in the bucket, a little refill
+        self.assertIn("LimitExceededException", codes)
+
+
 class LimitsOffTest(ServerTestCase):
     server_args = ["--throughput-limits", "off"]
 

@@ -1,6 +1,7 @@
 #include "services/kinesis/kinesis_service.h"
 
 #include "services/kinesis/handlers.h"
+#include "services/kinesis/request_fields.h"
 
 namespace kinesis_emulator::services::kinesis {
 
@@ -40,7 +41,8 @@ std::map<std::string, protocol::Handler> engine_handlers(engine::Engine& engine)
 }  // namespace
 
 std::map<std::string, protocol::Handler> handlers(engine::Engine& engine,
-                                                  engine::ResourceStore& resources) {
+                                                  engine::ResourceStore& resources,
+                                                  limiter::ControlPlaneLimiter* control_plane) {
   using Fn =
       Result<Reply> (*)(engine::Engine&, engine::ResourceStore&, const RequestContext&, json&);
   const std::pair<const char*, Fn> table[] = {
@@ -72,6 +74,22 @@ std::map<std::string, protocol::Handler> handlers(engine::Engine& engine,
     out[name] = [&engine, &resources, fn = fn](const RequestContext& ctx, json& request) {
       return fn(engine, resources, ctx, request);
     };
+  }
+  if (control_plane != nullptr) {
+    for (auto& [name, handler] : out) {
+      handler = [control_plane, name = name, inner = std::move(handler)](
+                    const RequestContext& ctx, json& request) -> Result<Reply> {
+        // The stream a call names keys the per-stream rates (ListShards, consumers).
+        std::string stream(string_member(request, "StreamName"));
+        if (stream.empty()) {
+          if (auto key = stream_key(ctx, request); key.ok()) stream = key->name;
+        }
+        if (Status s = control_plane->admit(name, ctx.account, ctx.region, stream); !s.ok()) {
+          return std::move(s).error();
+        }
+        return inner(ctx, request);
+      };
+    }
   }
   return out;
 }

@@ -7,13 +7,16 @@
 
 #include "engine/engine.h"
 #include "engine/resource_store.h"
+#include "limiter/control_plane_limiter.h"
 #include "protocol/dispatcher.h"
 
 namespace kinesis_emulator::services::kinesis {
 
 // Every implemented operation, by name. Tags, consumers, policies and monitoring settings live
 // in `resources`, beside the engine.
-std::map<std::string, protocol::Handler> handlers(engine::Engine& engine,
-                                                  engine::ResourceStore& resources);
+// With `control_plane`, every call is first admitted by AWS's per-operation call rates.
+std::map<std::string, protocol::Handler> handlers(
+    engine::Engine& engine, engine::ResourceStore& resources,
+    limiter::ControlPlaneLimiter* control_plane = nullptr);
 
 }  // namespace kinesis_emulator::services::kinesis
