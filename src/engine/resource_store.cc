@@ -525,42 +525,38 @@ Result<TagList> ResourceStore::list_tags(std::string_view resource_arn) {
 }
 
 Status ResourceStore::add_tags(std::string_view resource_arn, const TagList& tags) {
-  auto name = parse_resource_arn(resource_arn);
-  if (!name) return invalid_arn(resource_arn);
-  const std::string what = "add tags to " + describe_target(name->stream, name->consumer);
-  if (Status s = check_tags(tags, what); !s.ok()) return s;
-  auto view = find_stream(name->stream);
-  if (!view.ok()) {
-    if (name->is_consumer()) return consumer_arn_not_found(resource_arn, name->stream);
-    return std::move(view).error();
-  }
-  if (view->status == StreamStatus::deleting) {
-    return make_error(errc::resource_in_use, stream_not_active(*view));
-  }
-  std::lock_guard lock(mu_);
-  auto t = target_locked(*name, *view, resource_arn);
-  if (!t.ok()) return std::move(t).error();
-  auto& current = t->consumer != nullptr ? t->consumer->tags : t->entry->tags;
-  std::map<std::string, std::string> updated = current;
-  for (const auto& [k, v] : tags) updated[k] = v;
-  if (updated.size() > kMaxTagsPerResource) {
-    return make_error(errc::invalid_argument, too_many_tags(what, name->is_consumer()));
-  }
-  const std::string& arn = t->consumer != nullptr ? t->consumer->arn : t->entry->stream_arn;
-  const json record = tags_record(t->entry->stream_arn, t->entry->stream_id, arn, updated);
-  if (Status s = store_.put_meta(key_of(kTagsPrefix, arn), dump(record)); !s.ok()) return s;
-  current = std::move(updated);
-  return {};
+  return edit_tags(
+      resource_arn, "add tags to ",
+      [&](TagMap& updated, const ResourceName& name, const std::string& what) -> Status {
+        if (Status s = check_tags(tags, what); !s.ok()) return s;
+        for (const auto& [k, v] : tags) updated[k] = v;
+        if (updated.size() > kMaxTagsPerResource) {
+          return make_error(errc::invalid_argument, too_many_tags(what, name.is_consumer()));
+        }
+        return {};
+      });
 }
 
 Status ResourceStore::remove_tags(std::string_view resource_arn,
                                   const std::vector<std::string>& keys) {
+  return edit_tags(resource_arn, "remove tags from ",
+                   [&](TagMap& updated, const ResourceName&, const std::string& what) -> Status {
+                     const std::vector<std::string_view> key_views(keys.begin(), keys.end());
+                     if (Status s = check_tag_keys(key_views, what); !s.ok()) return s;
+                     if (Status s = check_tag_text(key_views, what); !s.ok()) return s;
+                     for (const std::string& k : keys) updated.erase(k);
+                     return {};
+                   });
+}
+
+Status ResourceStore::edit_tags(std::string_view resource_arn, const char* verb,
+                                const TagEdit& edit) {
   auto name = parse_resource_arn(resource_arn);
   if (!name) return invalid_arn(resource_arn);
-  const std::string what = "remove tags from " + describe_target(name->stream, name->consumer);
-  const std::vector<std::string_view> key_views(keys.begin(), keys.end());
-  if (Status s = check_tag_keys(key_views, what); !s.ok()) return s;
-  if (Status s = check_tag_text(key_views, what); !s.ok()) return s;
+  const std::string what = verb + describe_target(name->stream, name->consumer);
+  // The edit validates its input first: bad tags are refused before the stream is looked up.
+  TagMap probe;
+  if (Status s = edit(probe, *name, what); !s.ok()) return s;
   auto view = find_stream(name->stream);
   if (!view.ok()) {
     if (name->is_consumer()) return consumer_arn_not_found(resource_arn, name->stream);
@@ -573,9 +569,9 @@ Status ResourceStore::remove_tags(std::string_view resource_arn,
   auto t = target_locked(*name, *view, resource_arn);
   if (!t.ok()) return std::move(t).error();
   auto& current = t->consumer != nullptr ? t->consumer->tags : t->entry->tags;
-  std::map<std::string, std::string> updated = current;
-  for (const std::string& k : keys) updated.erase(k);
-  if (updated.size() == current.size()) return {};
+  TagMap updated = current;
+  if (Status s = edit(updated, *name, what); !s.ok()) return s;
+  if (updated == current) return {};
   const std::string& arn = t->consumer != nullptr ? t->consumer->arn : t->entry->stream_arn;
   Status s;
   if (updated.empty()) {

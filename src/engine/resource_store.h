@@ -10,6 +10,7 @@
 // the two writes): it is dropped the first time it is noticed, and at start-up.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,7 @@ inline constexpr int64_t kBillingCommitmentMinimumMs = 24 * 3'600'000;
 
 // Tags as (key, value), sorted by key.
 using TagList = std::vector<std::pair<std::string, std::string>>;
+using TagMap = std::map<std::string, std::string>;
 
 enum class ConsumerStatus { creating, active, deleting };
 const char* to_string(ConsumerStatus status);
@@ -134,6 +136,12 @@ class ResourceStore {
   void forget_stream(const std::string& stream_arn);
 
  private:
+  // Adds or removes tags of a stream or consumer: `edit` validates and changes a copy of the
+  // tags (it runs once on an empty map first, so bad input is refused before any lookup).
+  using TagEdit =
+      std::function<Status(TagMap& tags, const ResourceName& name, const std::string& what)>;
+  Status edit_tags(std::string_view resource_arn, const char* verb, const TagEdit& edit);
+
   struct Consumer {
     std::string name;
     std::string arn;
