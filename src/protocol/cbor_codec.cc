@@ -155,10 +155,10 @@ class Decoder {
 
  private:
   struct Head {
-    Major major;
-    std::uint8_t info;        // the low five bits of the initial byte
-    std::uint64_t argument;   // the value, length or tag number (when info < 28)
-    bool indefinite = false;  // info == 31
+    Major major{};
+    std::uint8_t info = 0;       // the low five bits of the initial byte
+    std::uint64_t argument = 0;  // the value, length or tag number (when info < 28)
+    bool indefinite = false;     // info == 31
   };
 
   bool fail_at(std::string_view what) {

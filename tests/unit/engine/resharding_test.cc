@@ -164,8 +164,12 @@ TEST_F(EngineReshardingTest, UniformScalingUpAndDownKeepsLineageTwoParentsAtMost
   for (const ShardInfo& info : m.shards) {
     if (info.open()) open.push_back(info.range);
     // Every shard other than the originals descends from shards that exist.
-    if (info.parent) EXPECT_LT(*info.parent, info.index);
-    if (info.adjacent_parent) EXPECT_LT(*info.adjacent_parent, info.index);
+    if (info.parent) {
+      EXPECT_LT(*info.parent, info.index);
+    }
+    if (info.adjacent_parent) {
+      EXPECT_LT(*info.adjacent_parent, info.index);
+    }
   }
   ASSERT_EQ(open.size(), 3u);
   for (std::size_t i = 0; i < 3; ++i) {

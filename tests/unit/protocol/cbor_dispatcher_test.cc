@@ -132,7 +132,9 @@ class CborDispatcherTest : public engine::EngineTest {
     auto it = std::find_if(r.headers.begin(), r.headers.end(),
                            [](const auto& h) { return h.first == "x-amzn-ErrorType"; });
     EXPECT_NE(it, r.headers.end());
-    if (it != r.headers.end()) EXPECT_EQ(it->second, type);
+    if (it != r.headers.end()) {
+      EXPECT_EQ(it->second, type);
+    }
     auto decoded = cbor_decode(r.body);
     EXPECT_TRUE(decoded.ok());
     if (!decoded.ok()) return json();
