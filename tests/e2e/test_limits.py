@@ -14,7 +14,7 @@ class LimitsOnTest(ServerTestCase):
     def test_put_records_beyond_the_record_rate_fails_per_entry(self):
         name = self.new_stream(1, "lim")
         failed, codes = 0, set()
-        for call in range(3):  # 1,500 records into one shard in well under a second
+        for call in range(4):  # 2,000 records into one shard, far faster than 1,000/s
             r = self.kin.put_records(StreamName=name, Records=[
                 {"Data": b"x", "PartitionKey": "k%d" % i} for i in range(500)])
             failed += r["FailedRecordCount"]
@@ -25,12 +25,14 @@ class LimitsOnTest(ServerTestCase):
                     self.assertNotIn("SequenceNumber", rec)
                 else:
                     self.assertIn("SequenceNumber", rec)
-        self.assertGreaterEqual(failed, 400)
+        # 1,000 fit in the bucket plus what refills while the calls run: at least a few hundred
+        # fail unless the four calls took over a second (a machine that slow fails here)
+        self.assertGreaterEqual(failed, 200)
         self.assertEqual(codes, {"ProvisionedThroughputExceededException"})
         stored, _ = support.read_shard(self.kin, self.kin.get_shard_iterator(
             StreamName=name, ShardId="shardId-000000000000",
             ShardIteratorType="TRIM_HORIZON")["ShardIterator"], max_calls=5)
-        self.assertEqual(len(stored), 1500 - failed)
+        self.assertEqual(len(stored), 2000 - failed)
 
     def test_put_record_beyond_the_byte_rate_is_refused(self):
         name = self.new_stream(1, "limb")
@@ -55,7 +57,8 @@ class LimitsOnTest(ServerTestCase):
                 codes.append("ok")
             except ClientError as e:
                 codes.append(error_code(e))
-        self.assertEqual(codes.count("ok"), 5, codes)
+        # five in the bucket; one more may refill (one per 200 ms) on a slow machine
+        self.assertIn(codes.count("ok"), (5, 6), codes)
         self.assertEqual(set(codes) - {"ok"}, {"ProvisionedThroughputExceededException"})
 
 
