@@ -668,8 +668,8 @@ Result<ConsumerView> ResourceStore::register_consumer(const StreamKey& stream,
   return view_of(e, stored, now);
 }
 
-Result<ConsumerView> ResourceStore::describe_consumer(const StreamKey& stream,
-                                                      std::string_view name) {
+Result<ConsumerView> ResourceStore::with_consumer(const StreamKey& stream, std::string_view name,
+                                                  const ConsumerAction& action) {
   auto view = find_stream(stream);
   if (!view.ok()) return std::move(view).error();
   std::lock_guard lock(mu_);
@@ -677,7 +677,14 @@ Result<ConsumerView> ResourceStore::describe_consumer(const StreamKey& stream,
   if (!entry.ok()) return std::move(entry).error();
   auto c = consumer_locked(**entry, name);
   if (!c.ok()) return std::move(c).error();
-  return view_of(**entry, **c, clock_.now_ms());
+  return action(**entry, **c);
+}
+
+Result<ConsumerView> ResourceStore::describe_consumer(const StreamKey& stream,
+                                                      std::string_view name) {
+  return with_consumer(stream, name, [&](Entry& entry, Consumer& consumer) {
+    return Result<ConsumerView>(view_of(entry, consumer, clock_.now_ms()));
+  });
 }
 
 Result<ConsumerView> ResourceStore::describe_consumer(std::string_view arn) {
@@ -710,14 +717,9 @@ Result<ConsumerView> ResourceStore::deregister_locked(Entry& entry, Consumer& co
 
 Result<ConsumerView> ResourceStore::deregister_consumer(const StreamKey& stream,
                                                         std::string_view name) {
-  auto view = find_stream(stream);
-  if (!view.ok()) return std::move(view).error();
-  std::lock_guard lock(mu_);
-  auto entry = entry_locked(*view);
-  if (!entry.ok()) return std::move(entry).error();
-  auto c = consumer_locked(**entry, name);
-  if (!c.ok()) return std::move(c).error();
-  return deregister_locked(**entry, **c);
+  return with_consumer(stream, name, [&](Entry& entry, Consumer& consumer) {
+    return deregister_locked(entry, consumer);
+  });
 }
 
 Result<ConsumerView> ResourceStore::deregister_consumer(std::string_view arn) {

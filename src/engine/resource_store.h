@@ -192,6 +192,10 @@ class ResourceStore {
   void delete_entry_keys(const Entry& entry, storage::RecordBatch& batch) const;
   Result<MetricsChange> change_metrics(const StreamKey& stream,
                                        const std::vector<std::string>& metrics, bool enable);
+  // Runs `action` with the consumer `name` of `stream` found and mu_ held.
+  using ConsumerAction = std::function<Result<ConsumerView>(Entry&, Consumer&)>;
+  Result<ConsumerView> with_consumer(const StreamKey& stream, std::string_view name,
+                                     const ConsumerAction& action);
   Result<ConsumerView> deregister_locked(Entry& entry, Consumer& consumer);
   BillingCommitment commitment_view(const Commitment& c, int64_t now) const;
 

@@ -333,4 +333,30 @@ const ServiceModel& kinesis_model() {
   return *model;
 }
 
+const char* shape_type_name(ShapeType type) {
+  switch (type) {
+    case ShapeType::structure:
+      return "structure";
+    case ShapeType::list:
+      return "list";
+    case ShapeType::map:
+      return "map";
+    case ShapeType::string:
+      return "string";
+    case ShapeType::integer:
+      return "integer";
+    case ShapeType::long_:
+      return "long";
+    case ShapeType::boolean:
+      return "boolean";
+    case ShapeType::blob:
+      return "blob";
+    case ShapeType::timestamp:
+      return "timestamp";
+    case ShapeType::double_:
+      return "double";
+  }
+  return "value";
+}
+
 }  // namespace kinesis_emulator::protocol

@@ -32,6 +32,9 @@ enum class ShapeType {
 
 struct Shape;
 
+// The model's name of a shape type ("structure", "long", ...), for messages.
+const char* shape_type_name(ShapeType type);
+
 // A pattern the model uses often, matched by hand instead of with std::regex (which costs ~0.5 us
 // per match and recurses per character): `[set]+`, a run of characters from a set, or
 // `0|([1-9]\d{0,N})`, a decimal without leading zeros.

@@ -61,32 +61,6 @@ std::string format_path(const PathNode& leaf, bool validation) {
   return out;
 }
 
-const char* type_name(ShapeType type) {
-  switch (type) {
-    case ShapeType::structure:
-      return "structure";
-    case ShapeType::list:
-      return "list";
-    case ShapeType::map:
-      return "map";
-    case ShapeType::string:
-      return "string";
-    case ShapeType::integer:
-      return "integer";
-    case ShapeType::long_:
-      return "long";
-    case ShapeType::boolean:
-      return "boolean";
-    case ShapeType::blob:
-      return "blob";
-    case ShapeType::timestamp:
-      return "timestamp";
-    case ShapeType::double_:
-      return "double";
-  }
-  return "value";
-}
-
 // How AWS (a Java service) prints a value in a validation message: strings raw, blobs as the
 // ByteBuffer they became, lists and maps the way java.util prints them.
 void append_value(std::string& out, const json& value) {
@@ -363,12 +337,12 @@ class Walker {
   bool type_error(const PathNode& at, ShapeType expected) {
     return serialization_error("Unexpected value type for member '" +
                                format_path(at, /*validation=*/false) + "': expected " +
-                               type_name(expected));
+                               shape_type_name(expected));
   }
   bool range_error(const PathNode& at, ShapeType expected) {
     return serialization_error("Numeric value out of range for member '" +
                                format_path(at, /*validation=*/false) + "': expected " +
-                               type_name(expected));
+                               shape_type_name(expected));
   }
 
   std::vector<std::string> violations_;

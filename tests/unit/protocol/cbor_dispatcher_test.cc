@@ -253,32 +253,6 @@ std::optional<std::int64_t> ms_of(const json& v) {
   return v["$value"].get<std::int64_t>();
 }
 
-const char* type_name(ShapeType t) {
-  switch (t) {
-    case ShapeType::structure:
-      return "structure";
-    case ShapeType::list:
-      return "list";
-    case ShapeType::map:
-      return "map";
-    case ShapeType::string:
-      return "string";
-    case ShapeType::integer:
-      return "integer";
-    case ShapeType::long_:
-      return "long";
-    case ShapeType::boolean:
-      return "boolean";
-    case ShapeType::blob:
-      return "blob";
-    case ShapeType::timestamp:
-      return "timestamp";
-    case ShapeType::double_:
-      return "double";
-  }
-  return "?";
-}
-
 // Every member of a typed answer has its shape's CBOR type, no member is outside the shape and
 // every required member is present.
 void expect_conforms(const json& v, const Shape* shape, const std::string& path) {
@@ -314,8 +288,8 @@ void expect_conforms(const json& v, const Shape* shape, const std::string& path)
       ok = v.is_number();
       break;
   }
-  ASSERT_TRUE(ok) << path << ": expected a CBOR " << type_name(shape->type) << " (" << shape->name
-                  << "), got " << v.dump();
+  ASSERT_TRUE(ok) << path << ": expected a CBOR " << shape_type_name(shape->type) << " ("
+                  << shape->name << "), got " << v.dump();
   if (shape->type == ShapeType::structure) {
     for (const Member& m : shape->members) {
       if (m.required) {
