@@ -5,7 +5,7 @@
 
 Equivalent to `python3 -m unittest discover -s tests/e2e -p 'test_*.py' -v` from the repo root,
 plus a closing "N passed, N failed, N skipped" line. The binary comes from --bin, else env
-KINESIS_EMULATOR_BIN, else /work/main/build/kinesis-emulator. Exit status 0 only if all passed.
+KINESIS_EMULATOR_BIN, else build/kinesis-emulator in the repository. Exit status 0 only if all passed.
 """
 
 import argparse

@@ -1,6 +1,6 @@
 """Shared helpers for the kinesis-emulator end-to-end tests.
 
-Starts the real binary (env KINESIS_EMULATOR_BIN, default /work/main/build/kinesis-emulator)
+Starts the real binary (env KINESIS_EMULATOR_BIN, default build/kinesis-emulator in the repository)
 on an OS-chosen port, parses the start-up line, and hands out boto3 clients, an AWS CLI runner
 and raw-HTTP helpers. Everything is bounded: every wait has a deadline, every subprocess a
 timeout, and every temporary directory is removed.
@@ -35,7 +35,8 @@ import botocore.credentials
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-DEFAULT_BIN = "/work/main/build/kinesis-emulator"
+DEFAULT_BIN = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                           "build", "kinesis-emulator")
 BIN = os.environ.get("KINESIS_EMULATOR_BIN", DEFAULT_BIN)
 
 REGION = "us-east-1"
