@@ -419,6 +419,12 @@ Status Engine::trim_expired() {
       auto first = store_->first_position(stream->id, i);
       if (!first.ok()) return std::move(first).error();
       if (first->has_value() && **first < cutoff) {
+        // Start-up takes a shard's next position from its last record; once trimming may have
+        // removed that record, the high-water mark has to say it, or numbers could repeat.
+        ShardState* shard = stream->shard(i);
+        storage::RecordBatch mark = store_->make_batch();
+        mark.set_high_water(stream->id, i, shard->last_published.load(std::memory_order_acquire));
+        if (Status s = store_->write(mark); !s.ok()) return s;
         if (Status s = store_->delete_records_before(stream->id, i, cutoff); !s.ok()) return s;
       }
     }

@@ -94,7 +94,6 @@ Result<PutResult> Engine::put_record(const StreamKey& key, const PutEntry& entry
       !s.ok()) {
     return std::move(s).error();
   }
-  batch.set_high_water(stream.id, shard->index, position);
   if (Status s = store_->write(batch); !s.ok()) return std::move(s).error();
   shard->last_position = position;
   shard->last_published.store(position, std::memory_order_release);
@@ -177,7 +176,6 @@ Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
     }
     results[i].encrypted = data_key != nullptr;
   }
-  for (uint32_t index : shards_used) batch.set_high_water(stream.id, index, last[index]);
   if (Status s = store_->write(batch); !s.ok()) return std::move(s).error();
   for (uint32_t index : shards_used) {
     ShardState& shard = *stream.shard_held(index);
