@@ -470,6 +470,23 @@ Result<ResourceStore::Target> ResourceStore::target_locked(const ResourceName& n
   return t;
 }
 
+template <class Fn>
+auto ResourceStore::with_target(std::string_view resource_arn, const ResourceName& name,
+                                bool writing, Fn&& fn) -> decltype(fn(std::declval<Target&>())) {
+  auto view = find_stream(name.stream);
+  if (!view.ok()) {
+    if (name.is_consumer()) return consumer_arn_not_found(resource_arn, name.stream);
+    return std::move(view).error();
+  }
+  if (writing && view->status == StreamStatus::deleting) {
+    return make_error(errc::resource_in_use, stream_not_active(*view));
+  }
+  std::lock_guard lock(mu_);
+  auto t = target_locked(name, *view, resource_arn);
+  if (!t.ok()) return std::move(t).error();
+  return fn(*t);
+}
+
 Result<ResourceStore::Consumer*> ResourceStore::consumer_locked(Entry& entry,
                                                                 std::string_view name) {
   auto it = entry.consumers.find(std::string(name));
@@ -512,16 +529,10 @@ Status ResourceStore::check_stream_tags(const StreamKey& stream, const TagList& 
 Result<TagList> ResourceStore::list_tags(std::string_view resource_arn) {
   auto name = parse_resource_arn(resource_arn);
   if (!name) return invalid_arn(resource_arn);
-  auto view = find_stream(name->stream);
-  if (!view.ok()) {
-    if (name->is_consumer()) return consumer_arn_not_found(resource_arn, name->stream);
-    return std::move(view).error();
-  }
-  std::lock_guard lock(mu_);
-  auto t = target_locked(*name, *view, resource_arn);
-  if (!t.ok()) return std::move(t).error();
-  const auto& tags = t->consumer != nullptr ? t->consumer->tags : t->entry->tags;
-  return TagList(tags.begin(), tags.end());
+  return with_target(resource_arn, *name, false, [](Target& t) -> Result<TagList> {
+    const auto& tags = t.consumer != nullptr ? t.consumer->tags : t.entry->tags;
+    return TagList(tags.begin(), tags.end());
+  });
 }
 
 Status ResourceStore::add_tags(std::string_view resource_arn, const TagList& tags) {
@@ -557,34 +568,25 @@ Status ResourceStore::edit_tags(std::string_view resource_arn, const char* verb,
   // The edit validates its input first: bad tags are refused before the stream is looked up.
   TagMap probe;
   if (Status s = edit(probe, *name, what); !s.ok()) return s;
-  auto view = find_stream(name->stream);
-  if (!view.ok()) {
-    if (name->is_consumer()) return consumer_arn_not_found(resource_arn, name->stream);
-    return std::move(view).error();
-  }
-  if (view->status == StreamStatus::deleting) {
-    return make_error(errc::resource_in_use, stream_not_active(*view));
-  }
-  std::lock_guard lock(mu_);
-  auto t = target_locked(*name, *view, resource_arn);
-  if (!t.ok()) return std::move(t).error();
-  auto& current = t->consumer != nullptr ? t->consumer->tags : t->entry->tags;
-  TagMap updated = current;
-  if (Status s = edit(updated, *name, what); !s.ok()) return s;
-  if (updated == current) return {};
-  const std::string& arn = t->consumer != nullptr ? t->consumer->arn : t->entry->stream_arn;
-  Status s;
-  if (updated.empty()) {
-    storage::RecordBatch batch = store_.make_batch();
-    batch.delete_meta(key_of(kTagsPrefix, arn));
-    s = store_.write(batch);
-  } else {
-    s = store_.put_meta(key_of(kTagsPrefix, arn),
-                        dump(tags_record(t->entry->stream_arn, t->entry->stream_id, arn, updated)));
-  }
-  if (!s.ok()) return s;
-  current = std::move(updated);
-  return {};
+  return with_target(resource_arn, *name, true, [&](Target& t) -> Status {
+    auto& current = t.consumer != nullptr ? t.consumer->tags : t.entry->tags;
+    TagMap updated = current;
+    if (Status s = edit(updated, *name, what); !s.ok()) return s;
+    if (updated == current) return {};
+    const std::string& arn = t.consumer != nullptr ? t.consumer->arn : t.entry->stream_arn;
+    Status s;
+    if (updated.empty()) {
+      storage::RecordBatch batch = store_.make_batch();
+      batch.delete_meta(key_of(kTagsPrefix, arn));
+      s = store_.write(batch);
+    } else {
+      s = store_.put_meta(key_of(kTagsPrefix, arn),
+                          dump(tags_record(t.entry->stream_arn, t.entry->stream_id, arn, updated)));
+    }
+    if (!s.ok()) return s;
+    current = std::move(updated);
+    return {};
+  });
 }
 
 // --------------------------------------------------------------------------------- consumers
@@ -692,12 +694,9 @@ Result<ConsumerView> ResourceStore::describe_consumer(std::string_view arn) {
   if (!name || !name->is_consumer()) {
     return make_error(errc::invalid_argument, "Invalid ConsumerARN " + std::string(arn) + ".");
   }
-  auto view = find_stream(name->stream);
-  if (!view.ok()) return consumer_arn_not_found(arn, name->stream);
-  std::lock_guard lock(mu_);
-  auto t = target_locked(*name, *view, arn);
-  if (!t.ok()) return std::move(t).error();
-  return view_of(*t->entry, *t->consumer, clock_.now_ms());
+  return with_target(arn, *name, false, [&](Target& t) -> Result<ConsumerView> {
+    return view_of(*t.entry, *t.consumer, clock_.now_ms());
+  });
 }
 
 Result<ConsumerView> ResourceStore::deregister_locked(Entry& entry, Consumer& consumer) {
@@ -727,12 +726,8 @@ Result<ConsumerView> ResourceStore::deregister_consumer(std::string_view arn) {
   if (!name || !name->is_consumer()) {
     return make_error(errc::invalid_argument, "Invalid ConsumerARN " + std::string(arn) + ".");
   }
-  auto view = find_stream(name->stream);
-  if (!view.ok()) return consumer_arn_not_found(arn, name->stream);
-  std::lock_guard lock(mu_);
-  auto t = target_locked(*name, *view, arn);
-  if (!t.ok()) return std::move(t).error();
-  return deregister_locked(*t->entry, *t->consumer);
+  return with_target(arn, *name, false,
+                     [&](Target& t) { return deregister_locked(*t.entry, *t.consumer); });
 }
 
 Result<std::vector<ConsumerView>> ResourceStore::list_consumers(const StreamKey& stream) {
@@ -758,63 +753,43 @@ Status ResourceStore::put_policy(std::string_view resource_arn, std::string_view
                                                   std::string(resource_arn) +
                                                   ": the policy must be a JSON object.");
   }
-  auto view = find_stream(name->stream);
-  if (!view.ok()) {
-    if (name->is_consumer()) return consumer_arn_not_found(resource_arn, name->stream);
-    return std::move(view).error();
-  }
-  if (view->status == StreamStatus::deleting) {
-    return make_error(errc::resource_in_use, stream_not_active(*view));
-  }
-  std::lock_guard lock(mu_);
-  auto t = target_locked(*name, *view, resource_arn);
-  if (!t.ok()) return std::move(t).error();
-  const std::string& arn = t->consumer != nullptr ? t->consumer->arn : t->entry->stream_arn;
-  const json record = {{"stream_arn", t->entry->stream_arn},
-                       {"stream_id", t->entry->stream_id},
-                       {"resource_arn", arn},
-                       {"policy", policy}};
-  if (Status s = store_.put_meta(key_of(kPolicyPrefix, arn), dump(record)); !s.ok()) return s;
-  (t->consumer != nullptr ? t->consumer->policy : t->entry->policy) = std::string(policy);
-  return {};
+  return with_target(resource_arn, *name, true, [&](Target& t) -> Status {
+    const std::string& arn = t.consumer != nullptr ? t.consumer->arn : t.entry->stream_arn;
+    const json record = {{"stream_arn", t.entry->stream_arn},
+                         {"stream_id", t.entry->stream_id},
+                         {"resource_arn", arn},
+                         {"policy", policy}};
+    if (Status s = store_.put_meta(key_of(kPolicyPrefix, arn), dump(record)); !s.ok()) return s;
+    (t.consumer != nullptr ? t.consumer->policy : t.entry->policy) = std::string(policy);
+    return {};
+  });
 }
 
 Result<std::optional<std::string>> ResourceStore::get_policy(std::string_view resource_arn) {
   auto name = parse_resource_arn(resource_arn);
   if (!name) return invalid_arn(resource_arn);
-  auto view = find_stream(name->stream);
-  if (!view.ok()) {
-    if (name->is_consumer()) return consumer_arn_not_found(resource_arn, name->stream);
-    return std::move(view).error();
-  }
-  std::lock_guard lock(mu_);
-  auto t = target_locked(*name, *view, resource_arn);
-  if (!t.ok()) return std::move(t).error();
-  return t->consumer != nullptr ? t->consumer->policy : t->entry->policy;
+  return with_target(resource_arn, *name, false,
+                     [](Target& t) -> Result<std::optional<std::string>> {
+                       return t.consumer != nullptr ? t.consumer->policy : t.entry->policy;
+                     });
 }
 
 Status ResourceStore::delete_policy(std::string_view resource_arn) {
   auto name = parse_resource_arn(resource_arn);
   if (!name) return invalid_arn(resource_arn);
-  auto view = find_stream(name->stream);
-  if (!view.ok()) {
-    if (name->is_consumer()) return consumer_arn_not_found(resource_arn, name->stream);
-    return std::move(view).error();
-  }
-  std::lock_guard lock(mu_);
-  auto t = target_locked(*name, *view, resource_arn);
-  if (!t.ok()) return std::move(t).error();
-  auto& policy = t->consumer != nullptr ? t->consumer->policy : t->entry->policy;
-  if (!policy) {
-    return make_error(errc::resource_not_found, "No resource policy found for resource ARN " +
-                                                    std::string(resource_arn) + ".");
-  }
-  const std::string& arn = t->consumer != nullptr ? t->consumer->arn : t->entry->stream_arn;
-  storage::RecordBatch batch = store_.make_batch();
-  batch.delete_meta(key_of(kPolicyPrefix, arn));
-  if (Status s = store_.write(batch); !s.ok()) return s;
-  policy.reset();
-  return {};
+  return with_target(resource_arn, *name, false, [&](Target& t) -> Status {
+    auto& policy = t.consumer != nullptr ? t.consumer->policy : t.entry->policy;
+    if (!policy) {
+      return make_error(errc::resource_not_found, "No resource policy found for resource ARN " +
+                                                      std::string(resource_arn) + ".");
+    }
+    const std::string& arn = t.consumer != nullptr ? t.consumer->arn : t.entry->stream_arn;
+    storage::RecordBatch batch = store_.make_batch();
+    batch.delete_meta(key_of(kPolicyPrefix, arn));
+    if (Status s = store_.write(batch); !s.ok()) return s;
+    policy.reset();
+    return {};
+  });
 }
 
 // ------------------------------------------------------------------------ enhanced monitoring

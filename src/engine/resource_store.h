@@ -182,6 +182,11 @@ class ResourceStore {
   // stream of the same name. Purges gone consumers. Requires mu_.
   Result<Entry*> entry_locked(const StreamView& view);
   // Resolves a stream or consumer ARN; `view` is the stream's. Requires mu_.
+  // Finds the stream or consumer `name` (parsed from `resource_arn`) and runs `fn(Target&)`
+  // with mu_ held. With `writing`, a DELETING stream refuses the call.
+  template <class Fn>
+  auto with_target(std::string_view resource_arn, const ResourceName& name, bool writing, Fn&& fn)
+      -> decltype(fn(std::declval<Target&>()));
   Result<Target> target_locked(const ResourceName& name, const StreamView& view,
                                std::string_view arn_text);
   Result<Consumer*> consumer_locked(Entry& entry, std::string_view name);
