@@ -75,7 +75,8 @@ std::map<std::string, protocol::Handler> handlers(engine::Engine& engine,
       return fn(engine, resources, ctx, request);
     };
   }
-  if (control_plane != nullptr) {
+  // Only wrapped when on: the wrapper reads the stream name from every request.
+  if (control_plane != nullptr && control_plane->enabled()) {
     for (auto& [name, handler] : out) {
       handler = [control_plane, name = name, inner = std::move(handler)](
                     const RequestContext& ctx, json& request) -> Result<Reply> {

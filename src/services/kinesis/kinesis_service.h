@@ -14,7 +14,7 @@ namespace kinesis_emulator::services::kinesis {
 
 // Every implemented operation, by name. Tags, consumers, policies and monitoring settings live
 // in `resources`, beside the engine.
-// With `control_plane`, every call is first admitted by AWS's per-operation call rates.
+// With `control_plane` enabled, every call is first admitted by AWS's per-operation call rates.
 std::map<std::string, protocol::Handler> handlers(
     engine::Engine& engine, engine::ResourceStore& resources,
     limiter::ControlPlaneLimiter* control_plane = nullptr);

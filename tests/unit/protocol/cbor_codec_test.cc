@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/hex.h"
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -20,25 +22,7 @@ namespace {
 
 using nlohmann::json;
 
-// "A3 6A ..." -> bytes; spaces are ignored.
-std::string hex(std::string_view text) {
-  std::string out;
-  int high = -1;
-  for (const char c : text) {
-    int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    if (v < 0) continue;
-    if (high < 0) {
-      high = v;
-    } else {
-      out.push_back(static_cast<char>(high * 16 + v));
-      high = -1;
-    }
-  }
-  return out;
-}
+using ::testing_support::hex;
 
 // A short definite text string (< 24 or < 256 bytes), written independently of the codec.
 std::string text(std::string_view s) {

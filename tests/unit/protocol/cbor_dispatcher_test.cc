@@ -4,6 +4,8 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include "support/hex.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -34,23 +36,7 @@ constexpr char kAuth[] =
 constexpr char kCbor[] = "application/x-amz-cbor-1.1";
 constexpr char kJson[] = "application/x-amz-json-1.1";
 
-std::string hex(std::string_view text) {
-  std::string out;
-  int high = -1;
-  for (const char c : text) {
-    int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    if (v < 0) continue;
-    if (high < 0) {
-      high = v;
-    } else {
-      out.push_back(static_cast<char>(high * 16 + v));
-      high = -1;
-    }
-  }
-  return out;
-}
+using ::testing_support::hex;
 
 std::string cbor_of(const json& doc) {
   std::string out;
