@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
   control_plane_config.enabled = cfg.control_plane_limits;
   limiter::ControlPlaneLimiter control_plane(clock, control_plane_config);
   dispatcher.add_service(protocol::kinesis_model(),
-                         services::kinesis::handlers(**engine, **resources, &control_plane));
+                         services::kinesis::handlers(**engine, **resources, &control_plane),
+                         services::kinesis::flat_handlers(**engine));
 
   const unsigned threads =
       cfg.threads != 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());

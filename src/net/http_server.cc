@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <optional>
 
 namespace kinesis_emulator::net {
@@ -20,6 +21,9 @@ namespace {
 std::string_view view(beast::string_view s) {
   return {s.data(), s.size()};
 }
+
+// Buffers larger than this are freed after use rather than kept for the next request.
+constexpr std::size_t kKeptBufferBytes = 64 * 1024;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -78,22 +82,40 @@ class Session : public std::enable_shared_from_this<Session> {
     send(dispatcher_.reject(make_error(code, std::move(message)), content_type), false, 11);
   }
 
+  // The head is written by hand and sent with the body in one gather write: Beast's serializer cost
+  // about as much as the rest of a PutRecord (callgrind, docs/PERFORMANCE.md) for a fixed, tiny
+  // header set.
   void send(protocol::WireResponse wire, bool keep_alive, unsigned version) {
-    response_.emplace(static_cast<http::status>(wire.status), version);
-    response_->set(http::field::server, "kinesis-emulator");
-    response_->set(http::field::content_type, wire.content_type);
-    response_->set("x-amzn-RequestId", wire.request_id);
-    for (const auto& [name, value] : wire.headers) response_->set(name, value);
-    response_->keep_alive(keep_alive);
-    response_->body() = std::move(wire.body);
-    response_->prepare_payload();
-    http::async_write(
-        stream_, *response_,
+    std::string& out = out_;
+    out.clear();
+    out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    out.append(std::to_string(wire.status));
+    out.push_back(' ');
+    const auto reason = http::obsolete_reason(static_cast<http::status>(wire.status));
+    out.append(reason.data(), reason.size());
+    out.append("\r\nServer: kinesis-emulator\r\nContent-Type: ");
+    out.append(wire.content_type);
+    out.append("\r\nx-amzn-RequestId: ");
+    out.append(wire.request_id);
+    for (const auto& [name, value] : wire.headers) {
+      out.append("\r\n").append(name).append(": ").append(value);
+    }
+    out.append("\r\nContent-Length: ");
+    out.append(std::to_string(wire.body.size()));
+    // HTTP/1.1 keeps connections open unless told; HTTP/1.0 closes them unless told.
+    if (version == 10 && keep_alive) out.append("\r\nConnection: keep-alive");
+    if (version != 10 && !keep_alive) out.append("\r\nConnection: close");
+    out.append("\r\n\r\n");
+    body_ = std::move(wire.body);
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(out_), asio::buffer(body_)};
+    asio::async_write(
+        stream_, buffers,
         beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
   }
 
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
-    response_.reset();
+    // A large answer (GetRecords) should not pin its buffer for the life of the connection.
+    if (body_.capacity() > kKeptBufferBytes) std::string().swap(body_);
     if (ec || !keep_alive) return close();
     read_request();
   }
@@ -109,7 +131,8 @@ class Session : public std::enable_shared_from_this<Session> {
   const ServerOptions& options_;
   const protocol::Dispatcher& dispatcher_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::string_body>> response_;
+  std::string out_;   // the head of the response being written
+  std::string body_;  // and its body
 };
 
 }  // namespace

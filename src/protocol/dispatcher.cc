@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 
 #include "common/random.h"
@@ -33,16 +34,23 @@ Codec codec_of(std::string_view content_type) {
 }  // namespace
 
 void Dispatcher::add_service(const ServiceModel& model,
-                             const std::map<std::string, Handler>& handlers) {
+                             const std::map<std::string, Handler>& handlers,
+                             const std::map<std::string, FlatHandler>& flat_handlers) {
   for (const Operation* op : model.operations()) {
     Route route;
     route.operation = op;
     if (auto it = handlers.find(op->name); it != handlers.end()) route.handler = it->second;
+    if (auto it = flat_handlers.find(op->name); it != flat_handlers.end()) route.flat = it->second;
     routes_[model.target_prefix() + "." + op->name] = std::move(route);
   }
   for (const auto& [name, handler] : handlers) {
     if (model.find_operation(name) == nullptr) {
       throw std::logic_error("handler for unmodelled operation " + name);
+    }
+  }
+  for (const auto& [name, handler] : flat_handlers) {
+    if (!handlers.contains(name)) {
+      throw std::logic_error("fast-path handler without a handler for " + name);
     }
   }
 }
@@ -124,26 +132,39 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
 
   const bool json10 = starts_with_ci(request.content_type, kJson10);
 
-  nlohmann::json body;
-  if (request.body.empty()) {
-    body = nlohmann::json::object();
-  } else if (ctx.codec == Codec::cbor) {
-    auto decoded = cbor_decode(request.body);
-    if (!decoded.ok()) return fail_with(decoded.error());
-    body = std::move(*decoded);
-  } else {
-    body = nlohmann::json::parse(request.body, nullptr, false);
-    if (body.is_discarded()) return fail(errc::serialization, "The request body is not valid JSON");
+  auto run = [&](auto&& call) -> Result<Reply> {
+    try {
+      return call();
+    } catch (const std::exception& e) {
+      spdlog::error("{} {} failed with an exception: {}", ctx.request_id, route.operation->name,
+                    e.what());
+      return make_error(errc::internal_failure, "Internal service failure.");
+    }
+  };
+  std::optional<FlatRequest> flat;
+  if (route.flat && ctx.codec == Codec::json) {
+    flat = FlatRequest::parse(request.body);
+    if (flat && !flat_request_is_valid(*route.operation, *flat)) flat.reset();
   }
-  if (Status s = validate_request(*route.operation, body); !s.ok()) return fail_with(s.error());
-
   Result<Reply> reply = make_error(errc::internal_failure, "");
-  try {
-    reply = route.handler(ctx, body);
-  } catch (const std::exception& e) {
-    spdlog::error("{} {} failed with an exception: {}", ctx.request_id, route.operation->name,
-                  e.what());
-    return fail(errc::internal_failure, "Internal service failure.");
+  if (flat) {
+    reply = run([&] { return route.flat(ctx, *flat); });
+  } else {
+    nlohmann::json body;
+    if (request.body.empty()) {
+      body = nlohmann::json::object();
+    } else if (ctx.codec == Codec::cbor) {
+      auto decoded = cbor_decode(request.body);
+      if (!decoded.ok()) return fail_with(decoded.error());
+      body = std::move(*decoded);
+    } else {
+      body = nlohmann::json::parse(request.body, nullptr, false);
+      if (body.is_discarded()) {
+        return fail(errc::serialization, "The request body is not valid JSON");
+      }
+    }
+    if (Status s = validate_request(*route.operation, body); !s.ok()) return fail_with(s.error());
+    reply = run([&] { return route.handler(ctx, body); });
   }
   if (!reply.ok()) return fail_with(reply.error());
 

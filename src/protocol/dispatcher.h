@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
+#include "protocol/flat_request.h"
 #include "protocol/request_context.h"
 #include "protocol/service_model.h"
 #include "protocol/wire.h"
@@ -25,6 +26,8 @@ struct Reply {
 };
 
 using Handler = std::function<Result<Reply>(const RequestContext&, nlohmann::json& request)>;
+// The same operation for a body the fast path read (protocol/flat_request.h).
+using FlatHandler = std::function<Result<Reply>(const RequestContext&, const FlatRequest& request)>;
 
 struct DispatcherOptions {
   std::string default_region = "us-east-1";
@@ -36,7 +39,9 @@ class Dispatcher {
   explicit Dispatcher(DispatcherOptions options) : options_(std::move(options)) {}
 
   // Registers the handlers of one service; each name must be an operation of `model`.
-  void add_service(const ServiceModel& model, const std::map<std::string, Handler>& handlers);
+  // `flat_handlers` optionally give hot operations a fast path; each also needs a handler.
+  void add_service(const ServiceModel& model, const std::map<std::string, Handler>& handlers,
+                   const std::map<std::string, FlatHandler>& flat_handlers = {});
 
   WireResponse handle(WireRequest& request) const;
 
@@ -47,7 +52,8 @@ class Dispatcher {
  private:
   struct Route {
     const Operation* operation = nullptr;
-    Handler handler;  // empty: modelled but not implemented yet
+    Handler handler;   // empty: modelled but not implemented yet
+    FlatHandler flat;  // optional
   };
 
   WireResponse error_response(const Error& error, std::string request_id, Codec codec) const;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "protocol/base64.h"
+#include "protocol/flat_request.h"
 
 namespace kinesis_emulator::protocol {
 namespace {
@@ -511,6 +512,42 @@ Status validate_request(const Operation& op, nlohmann::json& request) {
   Walker walker;
   walker.walk_structure(*op.input, request, nullptr);
   return std::move(walker).result();
+}
+
+bool flat_request_is_valid(const Operation& op, FlatRequest& request) {
+  if (op.input == nullptr) return true;
+  for (const Member& member : op.input->members) {
+    const FlatMember* value = request.find(member.name);
+    if (value == nullptr) {
+      if (member.required) return false;
+      continue;
+    }
+    const Shape& shape = *member.shape;
+    switch (shape.type) {
+      case ShapeType::string:
+        if (!value->quoted || check_string(shape, value->text)) return false;
+        break;
+      case ShapeType::blob:
+        if (!value->quoted || request.has_blob_) return false;
+        if (!base64_decode_into(value->text, request.blob_)) return false;
+        if (check_length(shape, request.blob_.size())) return false;
+        request.has_blob_ = true;
+        break;
+      case ShapeType::integer:
+      case ShapeType::long_: {
+        if (value->quoted) return false;
+        const std::int64_t n = *request.integer(member.name);
+        if (shape.type == ShapeType::integer && n > std::numeric_limits<std::int32_t>::max()) {
+          return false;
+        }
+        if (check_range(shape, n)) return false;
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace kinesis_emulator::protocol

@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
 #include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
@@ -22,6 +23,21 @@ Error storage_error(const char* what, const rocksdb::Status& s) {
   spdlog::error("storage: {} failed: {}", what, s.ToString());
   return make_error(errc::internal_failure, std::string("Storage error during ") + what);
 }
+
+// Each shard appends in key order, so a per-shard insertion hint lets the memtable insert of a
+// record start where the shard's last one went instead of searching the whole skip list (about
+// 7k of the 11.6k instructions of an insert, callgrind). Only full record keys take part:
+// RocksDB 7.8 keeps one hint table for point entries and range tombstones alike, and a hint
+// from one skip list used in the other corrupts it (found by a unit test asserting inside
+// RocksDB); range deletes therefore start with keys shorter than a record key.
+class RecordKeyHint : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "kinesis-emulator.RecordKeyHint"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return {key.data(), kShardPrefixSize};
+  }
+  bool InDomain(const rocksdb::Slice& key) const override { return key.size() == kRecordKeySize; }
+};
 
 rocksdb::WriteOptions write_options(bool sync) {
   rocksdb::WriteOptions w;
@@ -114,6 +130,7 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   rocksdb::ColumnFamilyOptions records_options;
   records_options.write_buffer_size = 16 << 20;
   records_options.max_write_buffer_number = 2;
+  records_options.memtable_insert_with_hint_prefix_extractor = std::make_shared<RecordKeyHint>();
   records_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::ColumnFamilyOptions meta_options;
   meta_options.write_buffer_size = 4 << 20;
@@ -261,12 +278,14 @@ Result<std::optional<uint64_t>> Store::last_position(uint64_t stream_id, uint32_
 }
 
 Status Store::delete_records_before(uint64_t stream_id, uint32_t shard, uint64_t position) {
+  // The shard's prefix alone sorts before its first record; being shorter than a record key it
+  // also stays out of the memtable insertion hints (see RecordKeyHint).
   char begin[kRecordKeySize];
   char end[kRecordKeySize];
   encode_record_key(begin, stream_id, shard, 0);
   encode_record_key(end, stream_id, shard, position);
   rocksdb::Status s =
-      db_->DeleteRange(write_options(sync_), records_, rocksdb::Slice(begin, sizeof begin),
+      db_->DeleteRange(write_options(sync_), records_, rocksdb::Slice(begin, kShardPrefixSize),
                        rocksdb::Slice(end, sizeof end));
   if (!s.ok()) return storage_error("retention trim", s);
   return {};

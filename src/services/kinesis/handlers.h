@@ -28,6 +28,9 @@ KE_KINESIS_HANDLER(put_record);
 KE_KINESIS_HANDLER(put_records);
 KE_KINESIS_HANDLER(get_shard_iterator);
 KE_KINESIS_HANDLER(get_records);
+// The fast path of PutRecord (protocol/flat_request.h).
+Result<Reply> put_record_flat(engine::Engine& engine, const RequestContext& ctx,
+                              const protocol::FlatRequest& request);
 // resharding_handlers.cc
 KE_KINESIS_HANDLER(split_shard);
 KE_KINESIS_HANDLER(merge_shards);

@@ -95,4 +95,10 @@ std::map<std::string, protocol::Handler> handlers(engine::Engine& engine,
   return out;
 }
 
+std::map<std::string, protocol::FlatHandler> flat_handlers(engine::Engine& engine) {
+  return {{"PutRecord", [&engine](const RequestContext& ctx, const protocol::FlatRequest& request) {
+             return put_record_flat(engine, ctx, request);
+           }}};
+}
+
 }  // namespace kinesis_emulator::services::kinesis

@@ -19,4 +19,7 @@ std::map<std::string, protocol::Handler> handlers(
     engine::Engine& engine, engine::ResourceStore& resources,
     limiter::ControlPlaneLimiter* control_plane = nullptr);
 
+// Fast paths for the hot data-plane operations, beside their handlers above.
+std::map<std::string, protocol::FlatHandler> flat_handlers(engine::Engine& engine);
+
 }  // namespace kinesis_emulator::services::kinesis

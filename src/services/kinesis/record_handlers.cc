@@ -16,12 +16,14 @@ namespace {
 
 constexpr int64_t kGetRecordsDefaultLimit = 10000;
 
-Result<engine::PutEntry> put_entry(const json& record, std::string_view path_prefix) {
+Result<engine::PutEntry> make_put_entry(std::string_view partition_key, std::string_view data,
+                                        std::string_view sequence_number_for_ordering,
+                                        std::string_view explicit_key,
+                                        std::string_view path_prefix) {
   engine::PutEntry e;
-  e.partition_key = string_member(record, "PartitionKey");
-  e.data = blob_member(record, "Data");
-  e.sequence_number_for_ordering = string_member(record, "SequenceNumberForOrdering");
-  const std::string_view explicit_key = string_member(record, "ExplicitHashKey");
+  e.partition_key = partition_key;
+  e.data = data;
+  e.sequence_number_for_ordering = sequence_number_for_ordering;
   if (!explicit_key.empty()) {
     e.explicit_hash_key = parse_decimal_u128(explicit_key);
     if (!e.explicit_hash_key) {
@@ -33,6 +35,12 @@ Result<engine::PutEntry> put_entry(const json& record, std::string_view path_pre
     }
   }
   return e;
+}
+
+Result<engine::PutEntry> put_entry(const json& record, std::string_view path_prefix) {
+  return make_put_entry(string_member(record, "PartitionKey"), blob_member(record, "Data"),
+                        string_member(record, "SequenceNumberForOrdering"),
+                        string_member(record, "ExplicitHashKey"), path_prefix);
 }
 
 // One Record of GetRecords in CBOR: Data as a byte string, the arrival time as tag 1 over epoch
@@ -53,12 +61,10 @@ void append_cbor_record(std::string& out, const engine::RecordOut& r) {
   }
 }
 
-}  // namespace
-
-Result<Reply> put_record(engine::Engine& engine, const RequestContext& ctx, json& request) {
-  auto key = stream_key(ctx, request);
+// PutRecord's work once the request is read, whichever way it was read.
+Result<Reply> put_one(engine::Engine& engine, const RequestContext& ctx,
+                      Result<engine::StreamKey> key, Result<engine::PutEntry> entry) {
   if (!key.ok()) return std::move(key).error();
-  auto entry = put_entry(request, "");
   if (!entry.ok()) return std::move(entry).error();
   auto result = engine.put_record(*key, *entry);
   if (!result.ok()) return std::move(result).error();
@@ -83,6 +89,21 @@ Result<Reply> put_record(engine::Engine& engine, const RequestContext& ctx, json
       .append(result->sequence_number)
       .append(result->encrypted ? R"(","EncryptionType":"KMS"})" : "\"}");
   return reply;
+}
+
+}  // namespace
+
+Result<Reply> put_record(engine::Engine& engine, const RequestContext& ctx, json& request) {
+  return put_one(engine, ctx, stream_key(ctx, request), put_entry(request, ""));
+}
+
+Result<Reply> put_record_flat(engine::Engine& engine, const RequestContext& ctx,
+                              const protocol::FlatRequest& request) {
+  return put_one(engine, ctx,
+                 stream_key(ctx, request.string("StreamName"), request.string("StreamARN")),
+                 make_put_entry(request.string("PartitionKey"), request.blob(),
+                                request.string("SequenceNumberForOrdering"),
+                                request.string("ExplicitHashKey"), ""));
 }
 
 Result<Reply> put_records(engine::Engine& engine, const RequestContext& ctx, json& request) {

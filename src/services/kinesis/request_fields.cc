@@ -38,8 +38,11 @@ std::optional<int64_t> timestamp_ms_member(const json& request, std::string_view
 }
 
 Result<engine::StreamKey> stream_key(const protocol::RequestContext& ctx, const json& request) {
-  const std::string_view name = string_member(request, "StreamName");
-  const std::string_view arn = string_member(request, "StreamARN");
+  return stream_key(ctx, string_member(request, "StreamName"), string_member(request, "StreamARN"));
+}
+
+Result<engine::StreamKey> stream_key(const protocol::RequestContext& ctx, std::string_view name,
+                                     std::string_view arn) {
   engine::StreamKey key{ctx.account, ctx.region, std::string(name)};
   if (!arn.empty()) {
     // arn:<partition>:kinesis:<region>:<account>:stream/<name>; the model checked the shape.

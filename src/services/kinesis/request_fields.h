@@ -26,6 +26,8 @@ std::optional<int64_t> timestamp_ms_member(const json& request, std::string_view
 // The stream a request is about, from StreamName or StreamARN (which also names account and
 // region); InvalidArgumentException when neither is given or they disagree.
 Result<engine::StreamKey> stream_key(const protocol::RequestContext& ctx, const json& request);
+Result<engine::StreamKey> stream_key(const protocol::RequestContext& ctx, std::string_view name,
+                                     std::string_view arn);
 
 // Seconds since the epoch with millisecond precision, as AWS's JSON timestamps are.
 double epoch_seconds(int64_t ms);
