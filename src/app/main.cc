@@ -5,7 +5,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <sys/resource.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -19,8 +23,24 @@
 #include "protocol/dispatcher.h"
 #include "protocol/service_model.h"
 #include "services/kinesis/kinesis_service.h"
+#include "storage/wal_syncer.h"
 
 using namespace kinesis_emulator;
+
+namespace {
+
+// Each connection is a file descriptor; the usual soft limit of 1024 would refuse the 1,000th
+// client (RocksDB holds a few more). Up to the hard limit is ours to take.
+void raise_open_files_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    spdlog::warn("cannot raise the open-files limit: {}", std::strerror(errno));
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   config::ParseOutcome parsed = config::parse_command_line(argc, argv);
@@ -35,10 +55,13 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
 
+  raise_open_files_limit();
+
   SystemClock clock;
   storage::StoreOptions store_options;
   store_options.path = cfg.data_dir;
   store_options.in_memory = cfg.in_memory;
+  store_options.verify_checksums = cfg.verify_data;
   engine::EngineOptions engine_options;
   engine_options.create_delay_ms = cfg.create_stream_ms;
   engine_options.delete_delay_ms = cfg.delete_stream_ms;
@@ -52,13 +75,13 @@ int main(int argc, char** argv) {
   provisioned.read_calls_per_s = cfg.shard_read_calls_per_sec;
   auto engine = engine::Engine::open(store_options, engine_options, clock);
   if (!engine.ok()) {
-    spdlog::critical("{}", engine.error().message);
+    spdlog::critical("cannot start: {}", engine.error().message);
     return 1;
   }
 
   auto resources = engine::ResourceStore::open(**engine, engine_options);
   if (!resources.ok()) {
-    spdlog::critical("{}", resources.error().message);
+    spdlog::critical("cannot start: {}", resources.error().message);
     return 1;
   }
 
@@ -76,6 +99,16 @@ int main(int argc, char** argv) {
   net::ServerOptions server_options;
   server_options.host = cfg.host;
   server_options.port = cfg.port;
+  server_options.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
+  std::unique_ptr<storage::WalSyncer> syncer;
+  if (cfg.sync && !cfg.in_memory) {
+    storage::Store& store = (*engine)->store();
+    syncer = std::make_unique<storage::WalSyncer>([&store] { return store.last_write(); },
+                                                  [&store] { return store.sync_wal(); });
+    server_options.before_reply = [&syncer](std::function<void(bool)> done) {
+      syncer->after_sync(std::move(done));
+    };
+  }
   net::HttpServer server(ioc, server_options, dispatcher);
   auto endpoint = server.start();
   if (!endpoint.ok()) {

@@ -38,6 +38,18 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   app.add_flag("--in-memory", c.in_memory, "Keep everything in memory; nothing survives exit")
       ->envname("KINESIS_EMULATOR_IN_MEMORY")
       ->excludes(data_dir);
+  app.add_flag("--sync", c.sync,
+               "Acknowledge writes only once fsynced (power-loss durability); concurrent "
+               "requests share one fsync")
+      ->envname("KINESIS_EMULATOR_SYNC");
+  app.add_flag("--verify-data", c.verify_data,
+               "At start-up, read all stored data to check its checksums (slower with more data)")
+      ->envname("KINESIS_EMULATOR_VERIFY_DATA");
+  app.add_option("--idle-timeout", c.idle_timeout_s,
+                 "Seconds a connection may wait for, or take to send, a whole request")
+      ->envname("KINESIS_EMULATOR_IDLE_TIMEOUT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--create-stream-ms", c.create_stream_ms, "Time a stream stays CREATING")
       ->envname("KINESIS_EMULATOR_CREATE_STREAM_MS")
       ->check(CLI::NonNegativeNumber)

@@ -16,6 +16,9 @@ struct Config {
   uint16_t port = 4567;
   std::string data_dir;  // empty until resolved; see default_data_dir()
   bool in_memory = false;
+  bool verify_data = false;     // check every stored block's checksum at start-up
+  bool sync = false;            // fsync the WAL (group-committed) before acknowledging
+  int64_t idle_timeout_s = 60;  // keep-alive idle, and the most a request may take to arrive
   int64_t create_stream_ms = 500;
   int64_t delete_stream_ms = 500;
   int64_t update_stream_ms = 500;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -71,6 +72,21 @@ class Session : public std::enable_shared_from_this<Session> {
     wire.authorization = view(req[http::field::authorization]);
     wire.body = std::move(req.body());
     protocol::WireResponse response = dispatcher_.handle(wire);
+    if (options_.before_reply) {
+      return options_.before_reply([self = shared_from_this(), response = std::move(response),
+                                    keep_alive = req.keep_alive(), version = req.version(),
+                                    content_type = std::string(wire.content_type)](bool ok) {
+        asio::post(self->stream_.get_executor(), [=]() mutable {
+          if (!ok) {
+            response = self->dispatcher_.reject(
+                make_error(errc::internal_failure,
+                           "The request was carried out but could not be made durable."),
+                content_type);
+          }
+          self->send(std::move(response), keep_alive, version);
+        });
+      });
+    }
     send(std::move(response), req.keep_alive(), req.version());
   }
 

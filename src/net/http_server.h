@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,8 +24,13 @@ struct ServerOptions {
   // A 10 MiB record (UpdateMaxRecordSize's ceiling) is about 13.4 MiB in base64.
   std::size_t body_limit = 16 << 20;
   std::size_t header_limit = 16 << 10;
-  // A connection with no complete request within this time is closed.
+  // A connection with no complete request within this time is closed: idle keep-alive
+  // connections, and slow clients trickling a request in.
   std::chrono::seconds idle_timeout{60};
+  // When set, every reply waits for it before being written (--sync: until the WAL is
+  // fsynced); it calls its argument with false if that failed. Called on an I/O thread; may
+  // call back on any thread.
+  std::function<void(std::function<void(bool ok)>)> before_reply;
 };
 
 class HttpServer {

@@ -65,14 +65,19 @@ std::string base64_encode(std::string_view bytes) {
 
 bool base64_decode_into(std::string_view text, std::vector<std::uint8_t>& out) {
   out.clear();
+  return base64_decode_append(text, out);
+}
+
+bool base64_decode_append(std::string_view text, std::vector<std::uint8_t>& out) {
   if (text.size() % 4 != 0) return false;
   if (text.empty()) return true;
   std::size_t padding = 0;
   if (text[text.size() - 1] == '=') {
     padding = text[text.size() - 2] == '=' ? 2 : 1;
   }
-  out.resize(text.size() / 4 * 3 - padding);
-  std::uint8_t* dst = out.data();
+  const std::size_t start = out.size();
+  out.resize(start + text.size() / 4 * 3 - padding);
+  std::uint8_t* dst = out.data() + start;
   const char* src = text.data();
   // Every quad but the last is four alphabet characters ('=' decodes as invalid).
   const char* const last = src + text.size() - 4;

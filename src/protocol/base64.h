@@ -28,6 +28,8 @@ void base64_encode_append(std::span<const std::uint8_t> bytes, std::string& out)
 // Replaces the contents of `out` with the decoded bytes; false (and `out` unspecified) when
 // `text` is not valid base64.
 bool base64_decode_into(std::string_view text, std::vector<std::uint8_t>& out);
+// Appends the decoded bytes to `out`; false (and `out` unspecified) when `text` is not valid.
+bool base64_decode_append(std::string_view text, std::vector<std::uint8_t>& out);
 
 // Decodes `text`; errc::serialization when it is not valid base64.
 Result<std::vector<std::uint8_t>> base64_decode(std::string_view text);

@@ -19,10 +19,6 @@ class Reader {
     ++p_;
     return true;
   }
-  bool peek(char c) {
-    skip_space();
-    return p_ != end_ && *p_ == c;
-  }
   bool at_end() {
     skip_space();
     return p_ == end_;
@@ -46,6 +42,7 @@ class Reader {
 
   // A non-negative integer of at most 18 digits without leading zeros (fits int64).
   bool small_integer(std::string_view& out) {
+    skip_space();
     const char* start = p_;
     while (p_ != end_ && *p_ >= '0' && *p_ <= '9') ++p_;
     const auto n = static_cast<std::size_t>(p_ - start);
@@ -62,44 +59,61 @@ class Reader {
 
 }  // namespace
 
-std::optional<FlatRequest> FlatRequest::parse(std::string_view body) {
-  FlatRequest request;
-  Reader in(body);
-  if (!in.eat('{')) return std::nullopt;
-  if (in.eat('}')) return in.at_end() ? std::optional(std::move(request)) : std::nullopt;
+// Reads the members of an object after its '{'; `items` (top level only) takes one list.
+static bool read_object(Reader& in, FlatObject& object, std::vector<FlatObject>* items) {
+  if (in.eat('}')) return true;
   do {
-    if (request.count_ == kMaxMembers || !in.eat('"')) return std::nullopt;
+    if (object.count == FlatObject::kMaxMembers || !in.eat('"')) return false;
     FlatMember member;
-    if (!in.plain_string(member.name) || !in.eat(':')) return std::nullopt;
+    if (!in.plain_string(member.name) || !in.eat(':')) return false;
     if (in.eat('"')) {
       member.quoted = true;
-      if (!in.plain_string(member.text)) return std::nullopt;
-    } else {
-      in.skip_space();
-      if (!in.small_integer(member.text)) return std::nullopt;
+      if (!in.plain_string(member.text)) return false;
+    } else if (items != nullptr && in.eat('[')) {
+      if (!items->empty()) return false;  // one list per request
+      member.list = true;
+      if (!in.eat(']')) {
+        do {
+          if (!in.eat('{')) return false;
+          FlatObject& item = items->emplace_back();
+          if (!read_object(in, item, nullptr)) return false;
+        } while (in.eat(','));
+        if (!in.eat(']')) return false;
+      }
+    } else if (!in.small_integer(member.text)) {
+      return false;
     }
-    if (request.find(member.name) != nullptr) return std::nullopt;  // duplicate names
-    request.members_[request.count_++] = member;
+    if (object.find(member.name) != nullptr) return false;  // duplicate names
+    object.members[object.count++] = member;
   } while (in.eat(','));
-  if (!in.eat('}') || !in.at_end()) return std::nullopt;
+  return in.eat('}');
+}
+
+std::optional<FlatRequest> FlatRequest::parse(std::string_view body) {
+  FlatRequest request;
+  request.bytes.reserve(body.size() / 4 * 3);
+  Reader in(body);
+  if (!in.eat('{')) return std::nullopt;
+  if (!read_object(in, request, &request.items)) return std::nullopt;
+  if (!in.at_end()) return std::nullopt;
   return request;
 }
 
-const FlatMember* FlatRequest::find(std::string_view name) const {
-  for (std::size_t i = 0; i < count_; ++i) {
-    if (members_[i].name == name) return &members_[i];
+const FlatMember* FlatObject::find(std::string_view name) const {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (members[i].name == name) return &members[i];
   }
   return nullptr;
 }
 
-std::string_view FlatRequest::string(std::string_view name) const {
+std::string_view FlatObject::string(std::string_view name) const {
   const FlatMember* m = find(name);
   return m != nullptr && m->quoted ? m->text : std::string_view();
 }
 
-std::optional<int64_t> FlatRequest::integer(std::string_view name) const {
+std::optional<int64_t> FlatObject::integer(std::string_view name) const {
   const FlatMember* m = find(name);
-  if (m == nullptr || m->quoted) return std::nullopt;
+  if (m == nullptr || m->quoted || m->list) return std::nullopt;
   int64_t value = 0;
   std::from_chars(m->text.data(), m->text.data() + m->text.size(), value);
   return value;

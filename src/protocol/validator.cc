@@ -514,10 +514,12 @@ Status validate_request(const Operation& op, nlohmann::json& request) {
   return std::move(walker).result();
 }
 
-bool flat_request_is_valid(const Operation& op, FlatRequest& request) {
-  if (op.input == nullptr) return true;
-  for (const Member& member : op.input->members) {
-    const FlatMember* value = request.find(member.name);
+namespace {
+
+// The fast path's check of one flat object against a structure shape (see flat_request.h).
+bool flat_object_is_valid(const Shape& structure, FlatObject& object, FlatRequest& request) {
+  for (const Member& member : structure.members) {
+    const FlatMember* value = object.find(member.name);
     if (value == nullptr) {
       if (member.required) return false;
       continue;
@@ -527,20 +529,34 @@ bool flat_request_is_valid(const Operation& op, FlatRequest& request) {
       case ShapeType::string:
         if (!value->quoted || check_string(shape, value->text)) return false;
         break;
-      case ShapeType::blob:
-        if (!value->quoted || request.has_blob_) return false;
-        if (!base64_decode_into(value->text, request.blob_)) return false;
-        if (check_length(shape, request.blob_.size())) return false;
-        request.has_blob_ = true;
+      case ShapeType::blob: {
+        if (!value->quoted || object.has_blob) return false;
+        object.blob_offset = request.bytes.size();
+        if (!base64_decode_append(value->text, request.bytes)) return false;
+        object.blob_size = request.bytes.size() - object.blob_offset;
+        if (check_length(shape, object.blob_size)) return false;
+        object.has_blob = true;
         break;
+      }
       case ShapeType::integer:
       case ShapeType::long_: {
-        if (value->quoted) return false;
-        const std::int64_t n = *request.integer(member.name);
+        if (value->quoted || value->list) return false;
+        const std::int64_t n = *object.integer(member.name);
         if (shape.type == ShapeType::integer && n > std::numeric_limits<std::int32_t>::max()) {
           return false;
         }
         if (check_range(shape, n)) return false;
+        break;
+      }
+      case ShapeType::list: {
+        // Only the request's own list, of structures (PutRecords' Records).
+        if (!value->list || &object != &request || shape.member->type != ShapeType::structure) {
+          return false;
+        }
+        if (check_length(shape, request.items.size())) return false;
+        for (FlatObject& item : request.items) {
+          if (!flat_object_is_valid(*shape.member, item, request)) return false;
+        }
         break;
       }
       default:
@@ -548,6 +564,13 @@ bool flat_request_is_valid(const Operation& op, FlatRequest& request) {
     }
   }
   return true;
+}
+
+}  // namespace
+
+bool flat_request_is_valid(const Operation& op, FlatRequest& request) {
+  if (op.input == nullptr) return true;
+  return flat_object_is_valid(*op.input, request, request);
 }
 
 }  // namespace kinesis_emulator::protocol

@@ -33,6 +33,9 @@ struct StoreOptions {
   std::string path;        // directory; ignored when in_memory
   bool in_memory = false;  // RocksDB on an in-memory Env: nothing survives the process
   bool sync = false;       // fsync the WAL before a write returns
+  // Read every table block at start-up to check its checksum (time grows with the data; reads
+  // check the blocks they touch anyway).
+  bool verify_checksums = false;
 };
 
 struct RecordView {
@@ -79,6 +82,11 @@ class Store {
 
   RecordBatch make_batch() const { return RecordBatch(meta_, records_); }
   Status write(RecordBatch& batch);
+
+  // For --sync (storage/wal_syncer.h): how far writes have gone (RocksDB's latest sequence
+  // number), and an fsync of the WAL covering every write that has returned.
+  uint64_t last_write() const;
+  Status sync_wal();
 
   // Metadata.
   Result<std::optional<std::string>> get_meta(std::string_view key);

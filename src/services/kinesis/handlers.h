@@ -28,9 +28,11 @@ KE_KINESIS_HANDLER(put_record);
 KE_KINESIS_HANDLER(put_records);
 KE_KINESIS_HANDLER(get_shard_iterator);
 KE_KINESIS_HANDLER(get_records);
-// The fast path of PutRecord (protocol/flat_request.h).
+// The fast paths of PutRecord and PutRecords (protocol/flat_request.h).
 Result<Reply> put_record_flat(engine::Engine& engine, const RequestContext& ctx,
                               const protocol::FlatRequest& request);
+Result<Reply> put_records_flat(engine::Engine& engine, const RequestContext& ctx,
+                               const protocol::FlatRequest& request);
 // resharding_handlers.cc
 KE_KINESIS_HANDLER(split_shard);
 KE_KINESIS_HANDLER(merge_shards);

@@ -96,9 +96,20 @@ std::map<std::string, protocol::Handler> handlers(engine::Engine& engine,
 }
 
 std::map<std::string, protocol::FlatHandler> flat_handlers(engine::Engine& engine) {
-  return {{"PutRecord", [&engine](const RequestContext& ctx, const protocol::FlatRequest& request) {
-             return put_record_flat(engine, ctx, request);
-           }}};
+  using Fn =
+      Result<Reply> (*)(engine::Engine&, const RequestContext&, const protocol::FlatRequest&);
+  const std::pair<const char*, Fn> table[] = {
+      {"PutRecord", put_record_flat},
+      {"PutRecords", put_records_flat},
+  };
+  std::map<std::string, protocol::FlatHandler> out;
+  for (const auto& [name, fn] : table) {
+    out[name] = [&engine, fn = fn](const RequestContext& ctx,
+                                   const protocol::FlatRequest& request) {
+      return fn(engine, ctx, request);
+    };
+  }
+  return out;
 }
 
 }  // namespace kinesis_emulator::services::kinesis

@@ -91,33 +91,8 @@ Result<Reply> put_one(engine::Engine& engine, const RequestContext& ctx,
   return reply;
 }
 
-}  // namespace
-
-Result<Reply> put_record(engine::Engine& engine, const RequestContext& ctx, json& request) {
-  return put_one(engine, ctx, stream_key(ctx, request), put_entry(request, ""));
-}
-
-Result<Reply> put_record_flat(engine::Engine& engine, const RequestContext& ctx,
-                              const protocol::FlatRequest& request) {
-  return put_one(engine, ctx,
-                 stream_key(ctx, request.string("StreamName"), request.string("StreamARN")),
-                 make_put_entry(request.string("PartitionKey"), request.blob(),
-                                request.string("SequenceNumberForOrdering"),
-                                request.string("ExplicitHashKey"), ""));
-}
-
-Result<Reply> put_records(engine::Engine& engine, const RequestContext& ctx, json& request) {
-  auto key = stream_key(ctx, request);
-  if (!key.ok()) return std::move(key).error();
-  const json& records = request["Records"];
-  std::vector<engine::PutEntry> entries;
-  entries.reserve(records.size());
-  for (const json& record : records) {
-    auto entry = put_entry(record, "");
-    if (!entry.ok()) return std::move(entry).error();
-    entries.push_back(*entry);
-  }
-  auto results = engine.put_records(*key, entries);
+// PutRecords' answer, whichever way the request was read.
+Result<Reply> put_many(const RequestContext& ctx, Result<std::vector<engine::PutResult>> results) {
   if (!results.ok()) return std::move(results).error();
   const auto failed = static_cast<int64_t>(std::count_if(
       results->begin(), results->end(), [](const engine::PutResult& r) { return r.failed(); }));
@@ -169,6 +144,50 @@ Result<Reply> put_records(engine::Engine& engine, const RequestContext& ctx, jso
   }
   out.append("]}");
   return reply;
+}
+
+}  // namespace
+
+Result<Reply> put_record(engine::Engine& engine, const RequestContext& ctx, json& request) {
+  return put_one(engine, ctx, stream_key(ctx, request), put_entry(request, ""));
+}
+
+Result<Reply> put_record_flat(engine::Engine& engine, const RequestContext& ctx,
+                              const protocol::FlatRequest& request) {
+  return put_one(engine, ctx,
+                 stream_key(ctx, request.string("StreamName"), request.string("StreamARN")),
+                 make_put_entry(request.string("PartitionKey"), request.blob(),
+                                request.string("SequenceNumberForOrdering"),
+                                request.string("ExplicitHashKey"), ""));
+}
+
+Result<Reply> put_records(engine::Engine& engine, const RequestContext& ctx, json& request) {
+  auto key = stream_key(ctx, request);
+  if (!key.ok()) return std::move(key).error();
+  const json& records = request["Records"];
+  std::vector<engine::PutEntry> entries;
+  entries.reserve(records.size());
+  for (const json& record : records) {
+    auto entry = put_entry(record, "");
+    if (!entry.ok()) return std::move(entry).error();
+    entries.push_back(*entry);
+  }
+  return put_many(ctx, engine.put_records(*key, entries));
+}
+
+Result<Reply> put_records_flat(engine::Engine& engine, const RequestContext& ctx,
+                               const protocol::FlatRequest& request) {
+  auto key = stream_key(ctx, request.string("StreamName"), request.string("StreamARN"));
+  if (!key.ok()) return std::move(key).error();
+  std::vector<engine::PutEntry> entries;
+  entries.reserve(request.items.size());
+  for (const protocol::FlatObject& record : request.items) {
+    auto entry = make_put_entry(record.string("PartitionKey"), request.blob(record), {},
+                                record.string("ExplicitHashKey"), "");
+    if (!entry.ok()) return std::move(entry).error();
+    entries.push_back(*entry);
+  }
+  return put_many(ctx, engine.put_records(*key, entries));
 }
 
 Result<Reply> get_shard_iterator(engine::Engine& engine, const RequestContext& ctx, json& request) {

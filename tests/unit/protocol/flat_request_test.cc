@@ -62,6 +62,9 @@ TEST(FlatRequest, LeavesEverythingElseToTheGeneralPath) {
            R"({"A":1234567890123456789})",  // 19 digits
            R"({"A":{"B":"c"}})",
            R"({"A":["b"]})",
+           R"({"A":[{"B":"c"}],"D":[{"E":"f"}]})",  // a second list
+           R"({"A":[{"B":[{"C":"d"}]}]})",          // a list inside a list
+           R"({"A":[{"B":"c"},]})",
            R"({"A":"x","A":"y"})",  // duplicate names
            R"({"1":"","2":"","3":"","4":"","5":"","6":"","7":"","8":"","9":""})",
        }) {
@@ -103,6 +106,36 @@ TEST(FlatRequest, RefusesWhatTheModelRefuses) {
       R"({"StreamName":"s","ShardId":"a","ShardIteratorType":"AT_TIMESTAMP","Timestamp":1})"));
 }
 
+TEST(FlatRequest, ReadsPutRecordsEntriesAndDecodesEachBlob) {
+  const std::string body =
+      R"({"StreamName":"s","Records":[{"Data":"aGk=","PartitionKey":"a"},)"
+      R"({"Data":"","PartitionKey":"b","ExplicitHashKey":"7"},{"PartitionKey":"c","Data":"eHl6"}]})";
+  auto flat = FlatRequest::parse(body);
+  ASSERT_TRUE(flat);
+  ASSERT_TRUE(flat_request_is_valid(op("PutRecords"), *flat));
+  ASSERT_EQ(flat->items.size(), 3u);
+  EXPECT_EQ(flat->blob(flat->items[0]), "hi");
+  EXPECT_EQ(flat->blob(flat->items[1]), "");
+  EXPECT_EQ(flat->blob(flat->items[2]), "xyz");
+  EXPECT_EQ(flat->items[1].string("ExplicitHashKey"), "7");
+  EXPECT_EQ(flat->items[2].string("PartitionKey"), "c");
+
+  for (const char* refused : {
+           R"({"StreamName":"s","Records":[]})",  // fewer than 1
+           R"({"StreamName":"s","Records":[{"Data":"aGk="}]})",
+           R"({"StreamName":"s","Records":[{"Data":"aGk=","PartitionKey":"a","Data":"aGk="}]})",
+           R"({"StreamName":"s","Records":"x"})",
+       }) {
+    EXPECT_FALSE(fast_path_takes("PutRecords", refused)) << refused;
+  }
+  std::string five_hundred_and_one = R"({"StreamName":"s","Records":[)";
+  for (int i = 0; i < 501; ++i) {
+    five_hundred_and_one += std::string(i ? "," : "") + R"({"Data":"","PartitionKey":"k"})";
+  }
+  five_hundred_and_one += "]}";
+  EXPECT_FALSE(fast_path_takes("PutRecords", five_hundred_and_one));
+}
+
 // The property the dispatcher relies on: whatever the fast path takes, the general path accepts.
 // Random edits of valid bodies hit the edges (lengths, patterns, base64, kinds) many times over.
 TEST(FlatRequest, TakesNothingTheGeneralPathWouldRefuse) {
@@ -110,6 +143,7 @@ TEST(FlatRequest, TakesNothingTheGeneralPathWouldRefuse) {
       R"({"StreamName":"orders","Data":"aGVsbG8=","PartitionKey":"pk-1"})",
       R"({"StreamARN":"arn:aws:kinesis:us-east-1:123456789012:stream/s","Data":"","PartitionKey":"k","ExplicitHashKey":"340282366920938463463374607431768211455"})",
       R"({"StreamName":"a","Data":"AAAA","PartitionKey":"k","SequenceNumberForOrdering":"49590338271490256608559692538361571095921575989136588898"})",
+      R"({"StreamName":"orders","Records":[{"Data":"aGk=","PartitionKey":"a"},{"Data":"","PartitionKey":"b","ExplicitHashKey":"99"}]})",
   };
   const std::string alphabet = "aZ09=+/\"{}:,. -_\\x";
   std::mt19937 rng(20261127);
@@ -131,9 +165,11 @@ TEST(FlatRequest, TakesNothingTheGeneralPathWouldRefuse) {
           break;
       }
     }
-    if (fast_path_takes("PutRecord", body)) {
-      ++taken;
-      EXPECT_TRUE(general_path_accepts("PutRecord", body)) << body;
+    for (const char* operation : {"PutRecord", "PutRecords"}) {
+      if (fast_path_takes(operation, body)) {
+        ++taken;
+        EXPECT_TRUE(general_path_accepts(operation, body)) << operation << " " << body;
+      }
     }
   }
   EXPECT_GT(taken, 100);  // the edits left enough bodies valid for the check to mean something
