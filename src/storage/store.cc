@@ -282,8 +282,11 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   // Small caches keep the resident set modest; records are read sequentially and rarely twice.
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(8 << 20);
+  // Index blocks live in that cache too, instead of in memory per open table file, so memory
+  // stays flat however much is stored.
+  table.cache_index_and_filter_blocks = true;
   rocksdb::ColumnFamilyOptions records_options;
-  records_options.write_buffer_size = 16 << 20;
+  records_options.write_buffer_size = 8 << 20;  // two of them at most: RSS stays under 50 MB
   records_options.max_write_buffer_number = 2;
   records_options.memtable_insert_with_hint_prefix_extractor = std::make_shared<RecordKeyHint>();
   records_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
