@@ -151,6 +151,7 @@ int main(int argc, char** argv) {
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  if (syncer) spdlog::debug("--sync: {} WAL fsyncs", syncer->syncs());
   spdlog::debug("stopped");
   return 0;
 }
