@@ -3,6 +3,9 @@
 #   tools/dev.sh run [server flags...]   install what is missing, build, start the server
 #   tools/dev.sh test                    install what is missing, build, run unit + e2e tests
 #   tools/dev.sh build                   install what is missing, build
+# Env: BUILD_DIR (default build), BUILD_TYPE (default Release), CMAKE_ARGS (more -D flags), CXX
+# (the compiler of a new build directory). ASan + UBSan over the whole suite, as .ci/run does it:
+#   BUILD_DIR=build-asan CXX=clang++ CMAKE_ARGS=-DKE_SANITIZE=ON tools/dev.sh test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +19,20 @@ tools/install-deps.sh
 python=python3
 if ! python3 -c 'import boto3' >/dev/null 2>&1; then python=/usr/bin/python3; fi
 
+# A sanitized build's reports: a leak makes the server's exit code non-zero, which the e2e tests
+# check; any UBSan finding aborts. No effect on an ordinary build.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+# CMake takes CXX when it first configures a directory, and keeps that compiler after.
+if [ -n "${CXX:-}" ] && [ -f "$build_dir/CMakeCache.txt" ]; then
+  cached="$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build_dir/CMakeCache.txt")"
+  wanted="$(command -v "$CXX" || echo "$CXX")"
+  if [ -n "$cached" ] && [ "$(readlink -f "$cached")" != "$(readlink -f "$wanted")" ]; then
+    echo "$build_dir was configured with $cached, not CXX=$CXX: use another BUILD_DIR" >&2
+    exit 2
+  fi
+fi
 generator=()
 if command -v ninja >/dev/null 2>&1 && [ ! -f "$build_dir/Makefile" ]; then generator=(-G Ninja); fi
 cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" \

@@ -11,6 +11,10 @@ packages=(
   libssl-dev                # MD5 routing hashes, HMAC for shard iterators, randomness
   libcli11-dev              # command line and environment variables
   libgtest-dev              # unit tests
+  # ASan + UBSan builds and the libFuzzer targets (.ci/run, tools/fuzz.sh): clang 14, its
+  # compiler-rt (libclang_rt.asan/ubsan/fuzzer: only Recommended by clang-14, so named here) and
+  # llvm-symbolizer for readable sanitizer stack traces.
+  clang libclang-rt-14-dev llvm
 )
 # End-to-end tests drive the server with boto3 and the AWS CLI.
 if ! python3 -c 'import boto3' >/dev/null 2>&1; then packages+=(python3 python3-boto3); fi

@@ -1,0 +1,104 @@
+// libFuzzer target: raw bytes off a connection, parsed as the server parses them and handed to
+// the real dispatcher (see harness.h), then answered as the server answers.
+//
+// Mirrors net/http_server.cc's Session: a Beast request_parser<string_body> with the server's body
+// and header limits (net::ServerOptions' defaults), several requests per connection (keep-alive,
+// pipelining), a body_limit error answered 413 and any other parse error answered once before
+// the connection is dropped; each answer is built and serialized like Session::send.
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "harness.h"
+#include "net/http_server.h"
+
+using namespace kinesis_emulator;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+namespace {
+
+std::string_view view(beast::string_view s) {
+  return {s.data(), s.size()};
+}
+
+void write(protocol::WireResponse wire, bool keep_alive, unsigned version) {
+  http::response<http::string_body> response(static_cast<http::status>(wire.status), version);
+  response.set(http::field::server, "kinesis-emulator");
+  response.set(http::field::content_type, wire.content_type);
+  response.set("x-amzn-RequestId", wire.request_id);
+  for (const auto& [name, value] : wire.headers) response.set(name, value);
+  response.keep_alive(keep_alive);
+  response.body() = std::move(wire.body);
+  response.prepare_payload();
+  std::ostringstream out;
+  out << response;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  fuzz::Harness& harness = fuzz::Harness::get();
+  harness.next_input();
+  static const net::ServerOptions options;
+
+  std::size_t pos = 0;
+  for (int n = 0; n < 8; ++n) {  // requests on this connection
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(options.body_limit);
+    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    beast::error_code ec;
+    // As http::async_read: feed what there is; with nothing more to read, end of stream.
+    while (!parser.is_done()) {
+      if (pos < size) {
+        const std::size_t used = parser.put(asio::buffer(data + pos, size - pos), ec);
+        pos += used;
+        if (ec == http::error::need_more) ec = {};
+        if (ec) break;
+        if (used > 0) continue;
+      }
+      // No more bytes, or none the parser can take without more: the peer closed.
+      if (parser.got_some()) {
+        parser.put_eof(ec);
+      } else {
+        ec = http::error::end_of_stream;
+      }
+      if (!ec && !parser.is_done()) __builtin_trap();  // put_eof must finish or fail
+      break;
+    }
+
+    if (ec == http::error::end_of_stream) return 0;  // connection closed
+    if (ec) {
+      const std::string_view content_type = view(parser.get()[http::field::content_type]);
+      const errc code =
+          ec == http::error::body_limit ? errc::request_entity_too_large : errc::serialization;
+      write(harness.dispatcher().reject(make_error(code, "rejected: " + ec.message()),
+                                        content_type),
+            false, 11);
+      return 0;  // the server drops the connection after this answer
+    }
+
+    http::request<http::string_body>& req = parser.get();
+    protocol::WireRequest wire;
+    wire.method = view(req.method_string());
+    wire.target = view(req.target());
+    wire.amz_target = view(req["X-Amz-Target"]);
+    wire.content_type = view(req[http::field::content_type]);
+    wire.authorization = view(req[http::field::authorization]);
+    const bool cbor = wire.content_type.find("cbor") != std::string_view::npos;
+    wire.body = harness.substitute(std::move(req.body()), cbor);
+    protocol::WireResponse response = harness.handle(wire);
+    if (response.status < 200 || response.status > 599) __builtin_trap();
+    const bool keep_alive = req.keep_alive();
+    write(std::move(response), keep_alive, req.version());
+    if (!keep_alive) return 0;
+  }
+  return 0;
+}
