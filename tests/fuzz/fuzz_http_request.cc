@@ -79,9 +79,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const std::string_view content_type = view(parser.get()[http::field::content_type]);
       const errc code =
           ec == http::error::body_limit ? errc::request_entity_too_large : errc::serialization;
-      write(harness.dispatcher().reject(make_error(code, "rejected: " + ec.message()),
-                                        content_type),
-            false, 11);
+      write(
+          harness.dispatcher().reject(make_error(code, "rejected: " + ec.message()), content_type),
+          false, 11);
       return 0;  // the server drops the connection after this answer
     }
 

@@ -103,8 +103,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.amz_target = target;
   request.content_type = "application/x-amz-json-1.1";
   request.authorization = fuzz::kAuthorization;
-  request.body = harness.substitute(
-      std::string(reinterpret_cast<const char*>(data) + 1, size - 1), /*cbor=*/false);
+  request.body = harness.substitute(std::string(reinterpret_cast<const char*>(data) + 1, size - 1),
+                                    /*cbor=*/false);
   check_fast_path(op, request.body);
   protocol::WireResponse response = harness.handle(request);
   if (response.status < 200 || response.status > 599) __builtin_trap();

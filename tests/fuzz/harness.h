@@ -103,9 +103,10 @@ class Harness {
     control_plane_config.enabled = false;
     control_plane_ = std::make_unique<limiter::ControlPlaneLimiter>(clock_, control_plane_config);
     // As src/app/main.cc wires them.
-    dispatcher_.add_service(protocol::kinesis_model(),
-                            services::kinesis::handlers(*engine_, *resources_, control_plane_.get()),
-                            services::kinesis::flat_handlers(*engine_));
+    dispatcher_.add_service(
+        protocol::kinesis_model(),
+        services::kinesis::handlers(*engine_, *resources_, control_plane_.get()),
+        services::kinesis::flat_handlers(*engine_));
 
     if (Status s = engine_->create_stream(stream_key(), 2, engine::StreamMode::provisioned);
         !s.ok()) {
@@ -123,8 +124,7 @@ class Harness {
   static engine::StreamKey stream_key() { return {"000000000000", "us-east-1", kStream}; }
 
   void put_seed_record() {
-    auto put =
-        engine_->put_record(stream_key(), engine::PutEntry{"pk", "seed", std::nullopt, {}});
+    auto put = engine_->put_record(stream_key(), engine::PutEntry{"pk", "seed", std::nullopt, {}});
     // The fuzzer may have deleted or resharded the stream: keep the last good value then.
     if (put.ok() && !put->failed()) sequence_number_ = put->sequence_number;
   }
@@ -145,8 +145,7 @@ class Harness {
       std::string replacement = text;
       // CBOR: a text string head of the placeholder's length right before it is rewritten for
       // the value's length (both under 256 bytes: one extra length byte).
-      if (cbor && at > 0 &&
-          static_cast<unsigned char>(body[at - 1]) == 0x60 + placeholder.size() &&
+      if (cbor && at > 0 && static_cast<unsigned char>(body[at - 1]) == 0x60 + placeholder.size() &&
           text.size() >= 24 && text.size() < 256) {
         --at;
         ++len;
