@@ -1,4 +1,5 @@
 #include "net/http_server.h"
+#include "net/http_wire.h"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
@@ -64,13 +65,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     http::request<http::string_body>& req = parser_->get();
-    protocol::WireRequest wire;
-    wire.method = view(req.method_string());
-    wire.target = view(req.target());
-    wire.amz_target = view(req["X-Amz-Target"]);
-    wire.content_type = view(req[http::field::content_type]);
-    wire.authorization = view(req[http::field::authorization]);
-    wire.body = std::move(req.body());
+    protocol::WireRequest wire = wire_request(req);
     protocol::WireResponse response = dispatcher_.handle(wire);
     if (options_.before_reply) {
       return options_.before_reply([self = shared_from_this(), response = std::move(response),
@@ -98,30 +93,10 @@ class Session : public std::enable_shared_from_this<Session> {
     send(dispatcher_.reject(make_error(code, std::move(message)), content_type), false, 11);
   }
 
-  // The head is written by hand and sent with the body in one gather write: Beast's serializer cost
-  // about as much as the rest of a PutRecord (callgrind, docs/PERFORMANCE.md) for a fixed, tiny
-  // header set.
+  // The head (net/http_wire.cc) and the body leave in one gather write.
   void send(protocol::WireResponse wire, bool keep_alive, unsigned version) {
-    std::string& out = out_;
-    out.clear();
-    out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-    out.append(std::to_string(wire.status));
-    out.push_back(' ');
-    const auto reason = http::obsolete_reason(static_cast<http::status>(wire.status));
-    out.append(reason.data(), reason.size());
-    out.append("\r\nServer: kinesis-emulator\r\nContent-Type: ");
-    out.append(wire.content_type);
-    out.append("\r\nx-amzn-RequestId: ");
-    out.append(wire.request_id);
-    for (const auto& [name, value] : wire.headers) {
-      out.append("\r\n").append(name).append(": ").append(value);
-    }
-    out.append("\r\nContent-Length: ");
-    out.append(std::to_string(wire.body.size()));
-    // HTTP/1.1 keeps connections open unless told; HTTP/1.0 closes them unless told.
-    if (version == 10 && keep_alive) out.append("\r\nConnection: keep-alive");
-    if (version != 10 && !keep_alive) out.append("\r\nConnection: close");
-    out.append("\r\n\r\n");
+    out_.clear();
+    append_response_head(out_, wire, keep_alive, version);
     body_ = std::move(wire.body);
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(out_), asio::buffer(body_)};
     asio::async_write(

@@ -4,19 +4,19 @@
 // Mirrors net/http_server.cc's Session: a Beast request_parser<string_body> with the server's body
 // and header limits (net::ServerOptions' defaults), several requests per connection (keep-alive,
 // pipelining), a body_limit error answered 413 and any other parse error answered once before
-// the connection is dropped; each answer is built and serialized like Session::send.
+// the connection is dropped; each answer's head is built by the server's own net/http_wire.cc.
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <sstream>
 #include <string>
 #include <string_view>
 
 #include "harness.h"
 #include "net/http_server.h"
+#include "net/http_wire.h"
 
 using namespace kinesis_emulator;
 namespace asio = boost::asio;
@@ -29,17 +29,10 @@ std::string_view view(beast::string_view s) {
   return {s.data(), s.size()};
 }
 
-void write(protocol::WireResponse wire, bool keep_alive, unsigned version) {
-  http::response<http::string_body> response(static_cast<http::status>(wire.status), version);
-  response.set(http::field::server, "kinesis-emulator");
-  response.set(http::field::content_type, wire.content_type);
-  response.set("x-amzn-RequestId", wire.request_id);
-  for (const auto& [name, value] : wire.headers) response.set(name, value);
-  response.keep_alive(keep_alive);
-  response.body() = std::move(wire.body);
-  response.prepare_payload();
-  std::ostringstream out;
-  out << response;
+void write(const protocol::WireResponse& wire, bool keep_alive, unsigned version) {
+  std::string head;
+  net::append_response_head(head, wire, keep_alive, version);
+  if (head.size() < 4 || head.compare(head.size() - 4, 4, "\r\n\r\n") != 0) __builtin_trap();
 }
 
 }  // namespace
@@ -86,14 +79,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
 
     http::request<http::string_body>& req = parser.get();
-    protocol::WireRequest wire;
-    wire.method = view(req.method_string());
-    wire.target = view(req.target());
-    wire.amz_target = view(req["X-Amz-Target"]);
-    wire.content_type = view(req[http::field::content_type]);
-    wire.authorization = view(req[http::field::authorization]);
+    protocol::WireRequest wire = net::wire_request(req);
     const bool cbor = wire.content_type.find("cbor") != std::string_view::npos;
-    wire.body = harness.substitute(std::move(req.body()), cbor);
+    wire.body = harness.substitute(std::move(wire.body), cbor);
     protocol::WireResponse response = harness.handle(wire);
     if (response.status < 200 || response.status > 599) __builtin_trap();
     const bool keep_alive = req.keep_alive();
