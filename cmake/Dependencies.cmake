@@ -6,6 +6,9 @@ find_package(spdlog REQUIRED CONFIG)
 find_package(RocksDB REQUIRED CONFIG)
 find_package(CLI11 REQUIRED CONFIG)
 find_package(Threads REQUIRED)
+# nghttp2 ships no CMake package on Debian, only pkg-config.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(NGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2>=1.52)
 
 # Asio and Beast are compiled once (src/net/asio_impl.cc); every translation unit that includes
 # them must see the same definitions, so they travel on this interface target.

@@ -8,13 +8,16 @@ packages=(
   librocksdb-dev            # record and metadata storage
   nlohmann-json3-dev        # JSON (and later CBOR) bodies, the service model
   libspdlog-dev             # logging
-  libssl-dev                # MD5 routing hashes, HMAC for shard iterators, randomness
+  libssl-dev                # TLS; MD5 routing hashes, HMAC for shard iterators, randomness
+  libnghttp2-dev            # HTTP/2 framing, HPACK and flow control
   libcli11-dev              # command line and environment variables
   libgtest-dev              # unit tests
   # ASan + UBSan builds and the libFuzzer targets (.ci/run, tools/fuzz.sh): clang 14, its
   # compiler-rt (libclang_rt.asan/ubsan/fuzzer: only Recommended by clang-14, so named here) and
   # llvm-symbolizer for readable sanitizer stack traces.
   clang libclang-rt-14-dev llvm
+  curl                      # the README's health example, which tests/e2e/test_readme.py runs
+  nghttp2-client            # nghttp and h2load: HTTP/2 e2e tests and benchmarks
 )
 # End-to-end tests drive the server with boto3 and the AWS CLI.
 if ! python3 -c 'import boto3' >/dev/null 2>&1; then packages+=(python3 python3-boto3); fi

@@ -19,10 +19,15 @@
 #include "config/config.h"
 #include "engine/engine.h"
 #include "engine/resource_store.h"
+#include "net/health_probe.h"
 #include "net/http_server.h"
 #include "net/periodic_task.h"
+#include "net/self_signed_certificate.h"
+#include "net/tls_context.h"
 #include "protocol/dispatcher.h"
+#include "protocol/router.h"
 #include "protocol/service_model.h"
+#include "services/admin/admin_routes.h"
 #include "services/kinesis/kinesis_service.h"
 #include "storage/wal_syncer.h"
 
@@ -50,6 +55,29 @@ void bound_malloc_growth() {
   mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 }
 
+// --initialize-streams: made before the first request can arrive, so that a health check that
+// answers means the streams are there.
+Status create_initial_streams(engine::Engine& engine, const config::Config& cfg) {
+  for (const config::InitialStream& initial : cfg.initial_streams) {
+    const engine::StreamKey key{cfg.account_id,
+                                initial.region.empty() ? cfg.region : initial.region, initial.name};
+    if (engine.describe_stream(key).ok()) {
+      spdlog::info("stream {} ({}) exists already; kept as it is", key.name, key.region);
+      continue;
+    }
+    engine::CreateStreamOptions create;
+    create.active_at_once = true;
+    if (Status s =
+            engine.create_stream(key, initial.shards, engine::StreamMode::provisioned, create);
+        !s.ok()) {
+      return make_error(s.error().code,
+                        "--initialize-streams " + key.name + ": " + s.error().message);
+    }
+    spdlog::info("created stream {} ({}, {} shards)", key.name, key.region, initial.shards);
+  }
+  return {};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -60,6 +88,11 @@ int main(int argc, char** argv) {
     return parsed.exit_code;
   }
   const config::Config& cfg = *parsed.config;
+  if (cfg.health_check) {
+    const net::HealthProbeResult health = net::probe_health(cfg.host, cfg.port);
+    (health.running ? std::cout : std::cerr) << health.detail << "\n";
+    return health.running ? 0 : 1;
+  }
 
   auto logger = spdlog::stderr_color_mt("kinesis-emulator");
   spdlog::set_default_logger(logger);
@@ -68,7 +101,10 @@ int main(int argc, char** argv) {
 
   raise_open_files_limit();
 
-  SystemClock clock;
+  SystemClock system_clock;
+  ManualClock controllable_clock(system_clock.now_ms());
+  const bool controllable = cfg.clock == "controllable";
+  const Clock& clock = controllable ? static_cast<const Clock&>(controllable_clock) : system_clock;
   storage::StoreOptions store_options;
   store_options.path = cfg.data_dir;
   store_options.in_memory = cfg.in_memory;
@@ -90,6 +126,11 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  if (Status s = create_initial_streams(**engine, cfg); !s.ok()) {
+    spdlog::critical("cannot start: {}", s.error().message);
+    return 1;
+  }
+
   auto resources = engine::ResourceStore::open(**engine, engine_options);
   if (!resources.ok()) {
     spdlog::critical("cannot start: {}", resources.error().message);
@@ -103,6 +144,20 @@ int main(int argc, char** argv) {
   dispatcher.add_service(protocol::kinesis_model(),
                          services::kinesis::handlers(**engine, **resources, &control_plane),
                          services::kinesis::flat_handlers(**engine));
+  protocol::Router router(dispatcher);
+  services::admin::AdminOptions admin;
+  admin.version = KE_VERSION;
+  admin.services = {"kinesis"};
+  admin.clock_mode = cfg.clock;
+  if (controllable) {
+    admin.clock = &controllable_clock;
+    admin.after_clock_moved = [&engine] {
+      if (Status s = (*engine)->trim_expired(); !s.ok()) {
+        spdlog::warn("retention trimming failed: {}", s.error().message);
+      }
+    };
+  }
+  services::admin::add_admin_routes(router, std::move(admin));
 
   const unsigned threads =
       cfg.threads != 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -120,7 +175,26 @@ int main(int argc, char** argv) {
       syncer->after_sync(std::move(done));
     };
   }
-  net::HttpServer server(ioc, server_options, dispatcher);
+  std::string tls_cert = cfg.tls_cert;
+  if (cfg.tls) {
+    std::string tls_key = cfg.tls_key;
+    if (tls_cert.empty()) {
+      auto made = net::ensure_self_signed_certificate(cfg.tls_dir);
+      if (!made.ok()) {
+        spdlog::critical("{}", made.error().message);
+        return 1;
+      }
+      tls_cert = made->cert;
+      tls_key = made->key;
+    }
+    auto tls = net::make_tls_context(tls_cert, tls_key);
+    if (!tls.ok()) {
+      spdlog::critical("{}", tls.error().message);
+      return 1;
+    }
+    server_options.tls = std::move(*tls);
+  }
+  net::HttpServer server(ioc, server_options, router);
   auto endpoint = server.start();
   if (!endpoint.ok()) {
     spdlog::critical("{}", endpoint.error().message);
@@ -137,14 +211,24 @@ int main(int argc, char** argv) {
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int signal_number) {
     spdlog::info("signal {} received, shutting down", signal_number);
-    server.stop();
-    trimmer->stop();
-    ioc.stop();
+    // Requests in flight are finished and answered first (HTTP/2: GOAWAY), then the loop ends.
+    server.shut_down([&] {
+      trimmer->stop();
+      ioc.stop();
+    });
   });
 
+  if (controllable) {
+    spdlog::info("controllable clock at {} ms: move it with POST /_emulator/clock",
+                 controllable_clock.now_ms());
+  }
   std::printf("kinesis-emulator listening on http://%s:%u (data: %s)\n",
               endpoint->address().to_string().c_str(), static_cast<unsigned>(endpoint->port()),
               (*engine)->storage_description().c_str());
+  if (cfg.tls) {
+    std::printf("TLS on the same port: https://localhost:%u (certificate: %s)\n",
+                static_cast<unsigned>(endpoint->port()), tls_cert.c_str());
+  }
   std::fflush(stdout);
 
   std::vector<std::thread> pool;

@@ -13,7 +13,9 @@ enum class errc {
   validation,                       // ValidationException, 400
   serialization,                    // SerializationException, 400
   unknown_operation,                // UnknownOperationException, 400
-  missing_authentication_token,     // MissingAuthenticationTokenException, 403
+  missing_authentication_token,     // MissingAuthenticationTokenException, 400
+  incomplete_signature,             // IncompleteSignatureException, 400
+  invalid_signature,                // InvalidSignatureException, 400
   resource_not_found,               // ResourceNotFoundException, 400
   resource_in_use,                  // ResourceInUseException, 400
   invalid_argument,                 // InvalidArgumentException, 400

@@ -4,7 +4,7 @@
 
 namespace kinesis_emulator {
 
-std::string to_decimal(uint128 value) {
+void append_decimal(uint128 value, std::string& out) {
   // 128-bit division is a library call; peel off 19-digit chunks so the digit loop runs on
   // 64-bit words (this is on the GetRecords path, once per record).
   constexpr uint64_t kChunk = 10'000'000'000'000'000'000ULL;  // 10^19
@@ -18,13 +18,22 @@ std::string to_decimal(uint128 value) {
       ++digits;
     }
   };
-  if (value == 0) return "0";
+  if (value == 0) {
+    out.push_back('0');
+    return;
+  }
   while (value > uint128{UINT64_MAX}) {
     emit(static_cast<uint64_t>(value % kChunk), true);
     value /= kChunk;
   }
   emit(static_cast<uint64_t>(value), false);
-  return std::string(buf + pos, buf + 40);
+  out.append(buf + pos, buf + 40);
+}
+
+std::string to_decimal(uint128 value) {
+  std::string out;
+  append_decimal(value, out);
+  return out;
 }
 
 std::optional<uint128> parse_decimal_u128(std::string_view text) {

@@ -13,6 +13,8 @@ __extension__ typedef unsigned __int128 uint128;  // GCC and Clang both provide 
 inline constexpr uint128 uint128_max = ~static_cast<uint128>(0);
 
 std::string to_decimal(uint128 value);
+// The same digits appended to `out`.
+void append_decimal(uint128 value, std::string& out);
 
 // Parses a plain decimal string (digits only, no sign); nullopt if empty, not all digits, or
 // larger than 2^128-1.

@@ -21,6 +21,70 @@ std::string default_data_dir() {
   return "./kinesis-data";
 }
 
+namespace {
+
+bool valid_stream_name(std::string_view name) {
+  if (name.empty() || name.size() > 128) return false;
+  return name.find_first_not_of(
+             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+         std::string_view::npos;
+}
+
+bool valid_region(std::string_view region) {
+  return !region.empty() && region.size() <= 32 &&
+         region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") ==
+             std::string_view::npos;
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  for (;;) {
+    const auto at = text.find(separator);
+    parts.push_back(text.substr(0, at));
+    if (at == std::string_view::npos) return parts;
+    text.remove_prefix(at + 1);
+  }
+}
+
+}  // namespace
+
+Result<std::vector<InitialStream>> parse_initial_streams(std::string_view text,
+                                                         uint32_t default_shards) {
+  std::vector<InitialStream> streams;
+  if (text.find_first_not_of(" ") == std::string_view::npos) return streams;
+  for (std::string_view entry : split(text, ',')) {
+    while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
+    while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
+    const std::vector<std::string_view> fields = split(entry, ':');
+    auto bad = [&](std::string_view why) {
+      return make_error(errc::invalid_argument, "--initialize-streams: '" + std::string(entry) +
+                                                    "': " + std::string(why) +
+                                                    " (expected name[:shards[:region]])");
+    };
+    if (fields.size() > 3) return bad("too many fields");
+    InitialStream stream;
+    stream.name = fields[0];
+    if (!valid_stream_name(stream.name)) {
+      return bad("a stream name is 1 to 128 of a-z, A-Z, 0-9, '_', '.' and '-'");
+    }
+    stream.shards = default_shards;
+    if (fields.size() > 1 && !fields[1].empty()) {
+      const std::string_view n = fields[1];
+      if (n.size() > 6 || n.find_first_not_of("0123456789") != std::string_view::npos ||
+          std::stoul(std::string(n)) == 0) {
+        return bad("the shard count must be a whole number from 1");
+      }
+      stream.shards = static_cast<uint32_t>(std::stoul(std::string(n)));
+    }
+    if (fields.size() > 2 && !fields[2].empty()) {
+      if (!valid_region(fields[2])) return bad("not a region name");
+      stream.region = fields[2];
+    }
+    streams.push_back(std::move(stream));
+  }
+  return streams;
+}
+
 ParseOutcome parse_command_line(int argc, const char* const* argv) {
   Config c;
   CLI::App app{"kinesis-emulator: a local Amazon Kinesis Data Streams server", "kinesis-emulator"};
@@ -119,6 +183,34 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
       ->check(on_off)
       ->capture_default_str();
 
+  app.add_option("--clock", c.clock,
+                 "system, or controllable: time starts now and moves only through POST "
+                 "/_emulator/clock (for tests)")
+      ->envname("KINESIS_EMULATOR_CLOCK")
+      ->check(CLI::IsMember({"system", "controllable"}))
+      ->capture_default_str();
+  std::string initial_streams;
+  auto* initialize = app.add_option("--initialize-streams", initial_streams,
+                                    "Streams to create at start-up, ACTIVE at once: "
+                                    "name[:shards[:region]],... (shards default to 4; existing "
+                                    "streams are kept). Env INITIALIZE_STREAMS works too")
+                         ->envname("KINESIS_EMULATOR_INITIALIZE_STREAMS");
+  app.add_flag("--health-check", c.health_check,
+               "Ask the server on --host/--port for its health and exit 0 if it is running (for "
+               "container HEALTHCHECKs)");
+  app.add_flag("--tls", c.tls,
+               "Also serve TLS (HTTP/2 or HTTP/1.1 by ALPN) on the same port; without "
+               "--tls-cert/--tls-key a self-signed localhost certificate is made and kept")
+      ->envname("KINESIS_EMULATOR_TLS");
+  auto* tls_cert = app.add_option("--tls-cert", c.tls_cert, "PEM certificate (chain) for --tls")
+                       ->envname("KINESIS_EMULATOR_TLS_CERT")
+                       ->check(CLI::ExistingFile);
+  auto* tls_key = app.add_option("--tls-key", c.tls_key, "PEM private key for --tls-cert")
+                      ->envname("KINESIS_EMULATOR_TLS_KEY")
+                      ->check(CLI::ExistingFile);
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
+
   ParseOutcome outcome;
   try {
     app.parse(argc, argv);
@@ -130,8 +222,29 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     return outcome;
   }
   if (!c.in_memory && c.data_dir.empty()) c.data_dir = default_data_dir();
+  if (!c.tls_cert.empty()) c.tls = true;
+  if (c.tls && c.tls_cert.empty()) {
+    if (!c.in_memory) {
+      c.tls_dir = c.data_dir + "/tls";
+    } else {
+      const char* tmp = std::getenv("TMPDIR");
+      c.tls_dir =
+          std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/kinesis-emulator-tls";
+    }
+  }
   c.throughput_limits = throughput == "on";
   c.control_plane_limits = control_plane == "on";
+  // kinesis-mock's variable, so that a compose file moves over unchanged.
+  if (initialize->count() == 0) {
+    if (const char* env = std::getenv("INITIALIZE_STREAMS"); env != nullptr) initial_streams = env;
+  }
+  auto streams = parse_initial_streams(initial_streams, kInitialStreamDefaultShards);
+  if (!streams.ok()) {
+    outcome.message = streams.error().message + "\n";
+    outcome.exit_code = 2;
+    return outcome;
+  }
+  c.initial_streams = std::move(*streams);
   outcome.config = std::move(c);
   return outcome;
 }

@@ -228,7 +228,7 @@ Status Engine::create_stream(const StreamKey& key, uint32_t shard_count, StreamM
   StreamMeta meta;
   meta.id = next_stream_id_;
   meta.key = key;
-  meta.created_ms = now;
+  meta.created_ms = create.active_at_once ? now - options_.create_delay_ms : now;
   meta.mode = mode;
   meta.max_record_kib = create.max_record_kib;
   meta.warm_throughput_mibps = create.warm_throughput_mibps;

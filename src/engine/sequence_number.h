@@ -1,6 +1,11 @@
 #pragma once
-// Sequence numbers are 128-bit values shown as 39-digit decimals (the top bit is always set, so
-// every one has the same width and string order matches numeric order):
+// Sequence numbers are shown as 56-digit decimals, the width AWS's have: a 17-digit prefix that
+// is fixed for a shard, then a 128-bit value as 39 digits (its top bit is always set, so every
+// one has the same width and, within a shard, string order matches numeric order).
+//
+// The prefix is 49 (AWS's numbers start so too), then the stream tag (9 digits) and the shard
+// index modulo 10^6 (6 digits): it repeats what the 128-bit part holds, so it is checked on the
+// way in. The 128-bit part:
 //
 //   bit 127     always 1
 //   bits 124-126 layout version (1)
@@ -39,6 +44,11 @@ constexpr uint32_t stream_tag_of(uint64_t stream_id) {
 }
 
 std::string encode_sequence_number(uint64_t stream_id, uint32_t shard_index, uint64_t position);
+
+inline constexpr std::size_t kSequenceNumberDigits = 56;
+// The 128-bit part alone: what versions before 0.2 issued; still accepted as input, so that
+// positions kept by clients of an existing data directory stay valid.
+inline constexpr std::size_t kLegacySequenceNumberDigits = 39;
 
 // nullopt for anything that is not a sequence number this server issued.
 std::optional<SequenceNumberParts> decode_sequence_number(std::string_view text);

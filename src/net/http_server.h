@@ -1,53 +1,38 @@
 #pragma once
-// HTTP/1.1 front end: accepts loopback (or configured) connections and runs each through
-// read -> dispatch -> write with keep-alive. Requests on one connection, pipelined or not, are
-// answered in order. The only place that knows Beast.
+// The front end: accepts connections on one port and hands each to the session its first bytes
+// ask for (net/detect_session.h): HTTP/1.1, HTTP/2 with prior knowledge, or TLS with ALPN.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include <chrono>
-#include <cstdint>
 #include <functional>
 #include <memory>
-#include <string>
 
 #include "common/status.h"
-#include "protocol/dispatcher.h"
+#include "net/connection.h"
+#include "net/server_options.h"
+#include "protocol/router.h"
 
 namespace kinesis_emulator::net {
 
-struct ServerOptions {
-  std::string host = "127.0.0.1";
-  uint16_t port = 4567;
-  // Largest request body accepted; a larger Content-Length is refused before the body is read.
-  // A 10 MiB record (UpdateMaxRecordSize's ceiling) is about 13.4 MiB in base64.
-  std::size_t body_limit = 16 << 20;
-  std::size_t header_limit = 16 << 10;
-  // A connection with no complete request within this time is closed: idle keep-alive
-  // connections, and slow clients trickling a request in.
-  std::chrono::seconds idle_timeout{60};
-  // When set, every reply waits for it before being written (--sync: until the WAL is
-  // fsynced); it calls its argument with false if that failed. Called on an I/O thread; may
-  // call back on any thread.
-  std::function<void(std::function<void(bool ok)>)> before_reply;
-};
-
 class HttpServer {
  public:
-  HttpServer(boost::asio::io_context& ioc, ServerOptions options,
-             const protocol::Dispatcher& dispatcher);
+  HttpServer(boost::asio::io_context& ioc, ServerOptions options, const protocol::Router& router);
   ~HttpServer();
 
   // Binds and starts accepting; returns the bound endpoint (port 0 resolved).
   Result<boost::asio::ip::tcp::endpoint> start();
-  void stop();
+  // Stops accepting and asks every connection to finish what it carries (HTTP/2: GOAWAY);
+  // calls `done` once all have closed or options.shutdown_grace has passed.
+  void shut_down(std::function<void()> done);
+  std::size_t open_connections() const { return connections_.size(); }
 
  private:
   class Listener;
   boost::asio::io_context& ioc_;
   ServerOptions options_;
-  const protocol::Dispatcher& dispatcher_;
+  const protocol::Router& router_;
+  ConnectionRegistry connections_;
   std::shared_ptr<Listener> listener_;
 };
 

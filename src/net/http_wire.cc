@@ -14,9 +14,40 @@ protocol::WireRequest wire_request(http::request<http::string_body>& req) {
   protocol::WireRequest wire;
   wire.method = view(req.method_string());
   wire.target = view(req.target());
-  wire.amz_target = view(req["X-Amz-Target"]);
-  wire.content_type = view(req[http::field::content_type]);
-  wire.authorization = view(req[http::field::authorization]);
+  // One pass over the fields picks out what the protocol layer reads on every request (Beast's
+  // lookups by name would each walk the list again). The first of a repeated field wins.
+  wire.headers.reserve(16);
+  auto first = [](std::string_view& slot, std::string_view value) {
+    if (slot.empty()) slot = value;
+  };
+  for (const auto& field : req) {
+    const std::string_view name = view(field.name_string());
+    const std::string_view value = view(field.value());
+    wire.headers.push_back({name, value});
+    switch (field.name()) {
+      case http::field::content_type:
+        first(wire.content_type, value);
+        break;
+      case http::field::authorization:
+        first(wire.authorization, value);
+        break;
+      case http::field::date:
+        first(wire.date, value);
+        break;
+      case http::field::origin:
+        first(wire.origin, value);
+        break;
+      case http::field::unknown:
+        if (boost::beast::iequals(name, "X-Amz-Target")) {
+          first(wire.amz_target, value);
+        } else if (boost::beast::iequals(name, "X-Amz-Date")) {
+          first(wire.x_amz_date, value);
+        }
+        break;
+      default:
+        break;
+    }
+  }
   wire.body = std::move(req.body());
   return wire;
 }
@@ -30,8 +61,11 @@ void append_response_head(std::string& out, const protocol::WireResponse& respon
   out.push_back(' ');
   const auto reason = http::obsolete_reason(static_cast<http::status>(response.status));
   out.append(reason.data(), reason.size());
-  out.append("\r\nServer: kinesis-emulator\r\nContent-Type: ");
-  out.append(response.content_type);
+  out.append("\r\nServer: kinesis-emulator");
+  if (!response.content_type.empty()) {
+    out.append("\r\nContent-Type: ");
+    out.append(response.content_type);
+  }
   out.append("\r\nx-amzn-RequestId: ");
   out.append(response.request_id);
   for (const auto& [name, value] : response.headers) {

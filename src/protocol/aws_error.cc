@@ -13,7 +13,11 @@ AwsErrorShape aws_error_shape(errc code) {
     case errc::unknown_operation:
       return {"UnknownOperationException", 400};
     case errc::missing_authentication_token:
-      return {"MissingAuthenticationTokenException", 403};
+      return {"MissingAuthenticationTokenException", 400};
+    case errc::incomplete_signature:
+      return {"IncompleteSignatureException", 400};
+    case errc::invalid_signature:
+      return {"InvalidSignatureException", 400};
     case errc::resource_not_found:
       return {"ResourceNotFoundException", 400};
     case errc::resource_in_use:
@@ -40,8 +44,14 @@ AwsErrorShape aws_error_shape(errc code) {
   return {"InternalFailure", 500};
 }
 
+std::string_view error_message_key(errc code) {
+  // The one error whose message AWS's JSON front end writes under a capital M.
+  return code == errc::serialization ? "Message" : "message";
+}
+
 std::string json_error_body(const Error& error) {
-  nlohmann::json body = {{"__type", aws_error_shape(error.code).type}, {"message", error.message}};
+  nlohmann::json body = {{"__type", aws_error_shape(error.code).type},
+                         {error_message_key(error.code), error.message}};
   // Replace rather than throw on invalid UTF-8 echoed back from a request.
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

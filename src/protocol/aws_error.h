@@ -14,6 +14,9 @@ struct AwsErrorShape {
 
 AwsErrorShape aws_error_shape(errc code);
 
+// "message", or "Message" for a SerializationException, as AWS writes them.
+std::string_view error_message_key(errc code);
+
 // {"__type": "...", "message": "..."}
 std::string json_error_body(const Error& error);
 

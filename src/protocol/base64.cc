@@ -95,6 +95,9 @@ bool base64_decode_append(std::string_view text, std::vector<std::uint8_t>& out)
   const std::uint32_t d = padding >= 1 ? 0 : sextet(src[3]);
   if ((a | b | c | d) & 0x80) return false;
   const std::uint32_t v = (a << 18) | (b << 12) | (c << 6) | d;
+  // Bits past the last byte must be zero, or the same bytes would have two encodings (AWS
+  // refuses the second: "Invalid last non-pad Base64 character").
+  if ((padding == 2 && (v & 0xFFFF) != 0) || (padding == 1 && (v & 0xFF) != 0)) return false;
   *dst++ = static_cast<std::uint8_t>(v >> 16);
   if (padding < 2) *dst++ = static_cast<std::uint8_t>(v >> 8);
   if (padding < 1) *dst++ = static_cast<std::uint8_t>(v);

@@ -507,7 +507,7 @@ std::string cbor_error_body(const Error& error) {
   cbor::begin_map(out, 2);
   cbor::append_text(out, "__type");
   cbor::append_text(out, aws_error_shape(error.code).type);
-  cbor::append_text(out, "message");
+  cbor::append_text(out, error_message_key(error.code));
   // Messages echo request text, which the decoders (JSON and CBOR) checked is UTF-8.
   cbor::append_text(out, error.message);
   return out;

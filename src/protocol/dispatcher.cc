@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "common/random.h"
+#include "protocol/authentication.h"
 #include "protocol/aws_error.h"
 #include "protocol/cbor_codec.h"
 #include "protocol/validator.h"
@@ -29,6 +30,35 @@ bool starts_with_ci(std::string_view text, std::string_view prefix) {
 
 Codec codec_of(std::string_view content_type) {
   return starts_with_ci(content_type, kCborContentType) ? Codec::cbor : Codec::json;
+}
+
+enum class BodyFormat { json, cbor, unsupported };
+
+// The media type before any parameters, trimmed, as AWS compares it.
+BodyFormat body_format_of(std::string_view content_type) {
+  const auto semicolon = content_type.find(';');
+  std::string_view type = content_type.substr(0, semicolon);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  auto is = [&](std::string_view media) {
+    return type.size() == media.size() && starts_with_ci(type, media);
+  };
+  if (is(kCborContentType)) return BodyFormat::cbor;
+  // application/json: what a hand-written request (curl, a test's fetch) tends to send.
+  if (is(kJson11) || is(kJson10) || is("application/json")) return BodyFormat::json;
+  return BodyFormat::unsupported;
+}
+
+// AWS's front end refuses some requests with XML bodies and no Content-Type, before any service
+// reads them.
+WireResponse xml_error(unsigned status, std::string_view type, std::string_view message,
+                       std::string request_id) {
+  WireResponse response;
+  response.status = status;
+  response.body.append("<").append(type).append(">\n  <Message>").append(message);
+  response.body.append("</Message>\n</").append(type).append(">\n");
+  response.request_id = std::move(request_id);
+  return response;
 }
 
 }  // namespace
@@ -81,7 +111,8 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
   RequestContext ctx;
   ctx.request_id = random_request_id();
-  ctx.codec = codec_of(request.content_type);
+  const BodyFormat format = body_format_of(request.content_type);
+  ctx.codec = format == BodyFormat::cbor ? Codec::cbor : Codec::json;
 
   auto finish = [&](WireResponse response) {
     if (spdlog::should_log(spdlog::level::debug)) {
@@ -100,60 +131,50 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
     return finish(error_response(error, ctx.request_id, ctx.codec));
   };
 
+  // The order of AWS's checks: method, then the body (empty, of an unknown type, unreadable),
+  // then the operation, then the signature, then the members; existence last, in the handler.
   if (request.method != "POST") {
-    return fail(errc::unknown_operation, "Only POST requests are served; use an AWS SDK or CLI.");
+    return finish(xml_error(403, "AccessDeniedException",
+                            "Unable to determine service/operation name to be authorized",
+                            ctx.request_id));
   }
-  // The SigV4 credential, from the Authorization header or else a presigned URL's query,
-  // names the account (by its access key id) and the region.
-  std::string_view credential = request.authorization;
-  std::string_view region = sigv4_region(credential);
-  if (credential.empty()) {
-    credential = request.target;
-    region = sigv4_region(credential);
-    if (region.empty() && credential.find("X-Amz-Credential=") == std::string_view::npos) {
-      return fail(errc::missing_authentication_token, "Missing Authentication Token");
-    }
-  }
-  ctx.region = region.empty() ? options_.default_region : std::string(region);
-  ctx.account = account_for_access_key(sigv4_access_key(credential), options_.account_id);
-
   auto route_it = routes_.find(request.amz_target);
-  if (route_it == routes_.end()) {
+  const Route* route = route_it == routes_.end() ? nullptr : &route_it->second;
+  auto unknown_operation = [&] {
     return fail(errc::unknown_operation,
                 request.amz_target.empty()
                     ? std::string("Missing X-Amz-Target header")
                     : "Unknown operation " + std::string(request.amz_target));
-  }
-  const Route& route = route_it->second;
-  if (!route.handler) {
-    return fail(errc::unknown_operation,
-                "Operation " + route.operation->name + " is not supported by kinesis-emulator yet");
-  }
-
-  const bool json10 = starts_with_ci(request.content_type, kJson10);
-
-  auto run = [&](auto&& call) -> Result<Reply> {
-    try {
-      return call();
-    } catch (const std::exception& e) {
-      spdlog::error("{} {} failed with an exception: {}", ctx.request_id, route.operation->name,
-                    e.what());
-      return make_error(errc::internal_failure, "Internal service failure.");
-    }
   };
-  std::optional<FlatRequest> flat;
-  if (route.flat && ctx.codec == Codec::json) {
-    flat = FlatRequest::parse(request.body);
-    if (flat && !flat_request_is_valid(*route.operation, *flat)) flat.reset();
+  if (request.body.empty()) {
+    // AWS answers an empty body in CBOR unless it was declared JSON.
+    if (format == BodyFormat::unsupported) ctx.codec = Codec::cbor;
+    if (route == nullptr) return unknown_operation();
+    return fail(errc::serialization,
+                "The request body is empty; an operation without members "
+                "takes an empty object, {}");
   }
-  Result<Reply> reply = make_error(errc::internal_failure, "");
-  if (flat) {
-    reply = run([&] { return route.flat(ctx, *flat); });
-  } else {
-    nlohmann::json body;
-    if (request.body.empty()) {
-      body = nlohmann::json::object();
-    } else if (ctx.codec == Codec::cbor) {
+  if (format == BodyFormat::unsupported) {
+    if (request.amz_target.find('.') == std::string_view::npos) {
+      return finish(xml_error(403, "AccessDeniedException",
+                              "Unable to determine service/operation name to be authorized",
+                              ctx.request_id));
+    }
+    WireResponse response;
+    response.status = 404;
+    response.body = "<UnknownOperationException/>\n";
+    response.request_id = ctx.request_id;
+    return finish(std::move(response));
+  }
+
+  std::optional<FlatRequest> flat;
+  nlohmann::json body;
+  if (route != nullptr && route->flat && ctx.codec == Codec::json) {
+    flat = FlatRequest::parse(request.body);
+    if (flat && !flat_request_is_valid(*route->operation, *flat)) flat.reset();
+  }
+  if (!flat) {
+    if (ctx.codec == Codec::cbor) {
       auto decoded = cbor_decode(request.body);
       if (!decoded.ok()) return fail_with(decoded.error());
       body = std::move(*decoded);
@@ -163,8 +184,45 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
         return fail(errc::serialization, "The request body is not valid JSON");
       }
     }
-    if (Status s = validate_request(*route.operation, body); !s.ok()) return fail_with(s.error());
-    reply = run([&] { return route.handler(ctx, body); });
+    if (!body.is_object()) {
+      return fail(errc::serialization,
+                  "Start of structure or map expected; the request body "
+                  "must be an object");
+    }
+  }
+  if (route == nullptr) return unknown_operation();
+
+  if (Status s = check_signature_present(request); !s.ok()) return fail_with(s.error());
+  // The SigV4 credential, from the Authorization header or else a presigned URL's query,
+  // names the account (by its access key id) and the region.
+  std::string_view credential = request.authorization;
+  if (credential.empty()) credential = request.target;
+  const std::string_view region = sigv4_region(credential);
+  ctx.region = region.empty() ? options_.default_region : std::string(region);
+  ctx.account = account_for_access_key(sigv4_access_key(credential), options_.account_id);
+
+  if (!route->handler) {
+    return fail(errc::unknown_operation, "Operation " + route->operation->name +
+                                             " is not supported by kinesis-emulator yet");
+  }
+
+  const bool json10 = starts_with_ci(request.content_type, kJson10);
+
+  auto run = [&](auto&& call) -> Result<Reply> {
+    try {
+      return call();
+    } catch (const std::exception& e) {
+      spdlog::error("{} {} failed with an exception: {}", ctx.request_id, route->operation->name,
+                    e.what());
+      return make_error(errc::internal_failure, "Internal service failure.");
+    }
+  };
+  Result<Reply> reply = make_error(errc::internal_failure, "");
+  if (flat) {
+    reply = run([&] { return route->flat(ctx, *flat); });
+  } else {
+    if (Status v = validate_request(*route->operation, body); !v.ok()) return fail_with(v.error());
+    reply = run([&] { return route->handler(ctx, body); });
   }
   if (!reply.ok()) return fail_with(reply.error());
 
@@ -173,7 +231,7 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
   if (ctx.codec == Codec::cbor) {
     response.content_type = kCborContentType;
     if (reply->encoded.empty()) {
-      cbor_encode(reply->document, route.operation->output, response.body);
+      cbor_encode(reply->document, route->operation->output, response.body);
     } else {
       response.body = std::move(reply->encoded);
     }

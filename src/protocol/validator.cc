@@ -13,6 +13,7 @@
 
 #include "protocol/base64.h"
 #include "protocol/flat_request.h"
+#include "protocol/serialization_messages.h"
 
 namespace kinesis_emulator::protocol {
 namespace {
@@ -171,118 +172,9 @@ std::optional<std::string> check_range(const Shape& shape, Number value) {
 
 // --- timestamps ---------------------------------------------------------------------------
 
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-bool is_leap(std::int64_t y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-class Cursor {
- public:
-  explicit Cursor(std::string_view text) : text_(text) {}
-  bool done() const { return pos_ == text_.size(); }
-  char peek() const { return done() ? '\0' : text_[pos_]; }
-  bool eat(char c) {
-    if (peek() != c) return false;
-    ++pos_;
-    return true;
-  }
-  // Exactly `width` decimal digits.
-  bool digits(std::size_t width, unsigned& out) {
-    if (text_.size() - pos_ < width) return false;
-    out = 0;
-    for (std::size_t i = 0; i < width; ++i) {
-      const char c = text_[pos_ + i];
-      if (c < '0' || c > '9') return false;
-      out = out * 10 + static_cast<unsigned>(c - '0');
-    }
-    pos_ += width;
-    return true;
-  }
-  // A fraction after the decimal point: one or more digits.
-  bool fraction(double& out) {
-    double scale = 0.1;
-    out = 0;
-    const std::size_t start = pos_;
-    while (!done() && peek() >= '0' && peek() <= '9') {
-      out += (peek() - '0') * scale;
-      scale /= 10;
-      ++pos_;
-    }
-    return pos_ > start;
-  }
-
- private:
-  std::string_view text_;
-  std::size_t pos_ = 0;
-};
-
-// ISO 8601 as AWS accepts it: YYYY-MM-DDTHH:MM[:SS[.fff]] then Z, ±HH:MM, ±HHMM, ±HH or nothing
-// (UTC).
-bool parse_iso8601(std::string_view text, double& out) {
-  Cursor in(text);
-  unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  double fraction = 0;
-  if (!in.digits(4, year) || !in.eat('-') || !in.digits(2, month) || !in.eat('-') ||
-      !in.digits(2, day)) {
-    return false;
-  }
-  if (!in.eat('T') && !in.eat('t')) return false;
-  if (!in.digits(2, hour) || !in.eat(':') || !in.digits(2, minute)) return false;
-  if (in.eat(':')) {
-    if (!in.digits(2, second)) return false;
-    if ((in.eat('.') || in.eat(',')) && !in.fraction(fraction)) return false;
-  }
-  int offset_seconds = 0;  // no zone: UTC
-  if (in.peek() == '+' || in.peek() == '-') {
-    const int sign = in.peek() == '-' ? -1 : 1;
-    in.eat(in.peek());
-    unsigned oh = 0, om = 0;
-    if (!in.digits(2, oh)) return false;
-    if (in.eat(':')) {
-      if (!in.digits(2, om)) return false;
-    } else if (!in.done() && !in.digits(2, om)) {
-      return false;
-    }
-    if (oh > 18 || om > 59) return false;
-    offset_seconds = sign * static_cast<int>(oh * 3600 + om * 60);
-  } else if (!in.eat('Z')) {
-    in.eat('z');
-  }
-  if (!in.done()) return false;
-  static constexpr unsigned kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1) return false;
-  const unsigned month_days = kDaysInMonth[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
-  if (day > month_days || hour > 23 || minute > 59 || second > 60) return false;
-  const std::int64_t days = days_from_civil(year, month, day);
-  const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
-  out = static_cast<double>(seconds) + fraction;
-  return true;
-}
-
-// A timestamp string: epoch seconds ("1459799926.480") or ISO 8601.
-bool parse_timestamp(std::string_view text, double& out) {
-  if (text.empty()) return false;
-  const char* const end = text.data() + text.size();
-  double value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value, std::chars_format::fixed);
-  if (ec == std::errc() && ptr == end) {
-    if (!std::isfinite(value)) return false;
-    out = value;
-    return true;
-  }
-  return parse_iso8601(text, out);
-}
-
 // --- the walk -----------------------------------------------------------------------------
+
+constexpr std::size_t kMaxReportedViolations = 10;
 
 class Walker {
  public:
@@ -293,6 +185,8 @@ class Walker {
   Status result() && {
     if (serialization_) return std::move(*serialization_);
     if (violations_.empty()) return {};
+    // AWS reports the first ten.
+    if (violations_.size() > kMaxReportedViolations) violations_.resize(kMaxReportedViolations);
     std::string message = std::to_string(violations_.size());
     message +=
         violations_.size() == 1 ? " validation error detected: " : " validation errors detected: ";
@@ -335,10 +229,8 @@ class Walker {
     serialization_ = make_error(errc::serialization, std::move(message));
     return false;
   }
-  bool type_error(const PathNode& at, ShapeType expected) {
-    return serialization_error("Unexpected value type for member '" +
-                               format_path(at, /*validation=*/false) + "': expected " +
-                               shape_type_name(expected));
+  bool type_error(const json& given, ShapeType expected) {
+    return serialization_error(type_mismatch_message(expected, given));
   }
   bool range_error(const PathNode& at, ShapeType expected) {
     return serialization_error("Numeric value out of range for member '" +
@@ -364,7 +256,7 @@ bool Walker::walk_structure(const Shape& shape, json& object, const PathNode* pa
 }
 
 bool Walker::walk_list(const Shape& shape, json& value, const PathNode& at) {
-  if (!value.is_array()) return type_error(at, shape.type);
+  if (!value.is_array()) return type_error(value, shape.type);
   const std::size_t first = violations_.size();
   std::size_t index = 0;
   for (json& element : value) {
@@ -380,7 +272,7 @@ bool Walker::walk_list(const Shape& shape, json& value, const PathNode& at) {
 }
 
 bool Walker::walk_map(const Shape& shape, json& value, const PathNode& at) {
-  if (!value.is_object()) return type_error(at, shape.type);
+  if (!value.is_object()) return type_error(value, shape.type);
   const std::size_t first = violations_.size();
   for (auto it = value.begin(); it != value.end(); ++it) {
     const std::string& key = it.key();
@@ -414,10 +306,9 @@ bool Walker::walk_integer(const Shape& shape, json& value, const PathNode& at) {
       break;
     }
     case json::value_t::number_float: {
-      // 3.0 is an integer written oddly; 3.5 is not an integer.
-      const double d = value.get<double>();
-      if (!std::isfinite(d) || d != std::trunc(d)) return type_error(at, shape.type);
-      if (d < -9223372036854775808.0 || d >= 9223372036854775808.0) {
+      // AWS truncates a fraction away (3.7 is read as 3).
+      const double d = std::trunc(value.get<double>());
+      if (!std::isfinite(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0) {
         return range_error(at, shape.type);
       }
       n = static_cast<std::int64_t>(d);
@@ -425,7 +316,7 @@ bool Walker::walk_integer(const Shape& shape, json& value, const PathNode& at) {
       break;
     }
     default:
-      return type_error(at, shape.type);
+      return type_error(value, shape.type);
   }
   if (shape.type == ShapeType::integer && (n < std::numeric_limits<std::int32_t>::min() ||
                                            n > std::numeric_limits<std::int32_t>::max())) {
@@ -438,7 +329,7 @@ bool Walker::walk_integer(const Shape& shape, json& value, const PathNode& at) {
 bool Walker::walk_value(const Shape& shape, json& value, const PathNode& at) {
   switch (shape.type) {
     case ShapeType::structure:
-      if (!value.is_object()) return type_error(at, shape.type);
+      if (!value.is_object()) return type_error(value, shape.type);
       return walk_structure(shape, value, &at);
     case ShapeType::list:
       return walk_list(shape, value, at);
@@ -446,7 +337,7 @@ bool Walker::walk_value(const Shape& shape, json& value, const PathNode& at) {
       return walk_map(shape, value, at);
     case ShapeType::string: {
       const auto* text = value.get_ptr<const std::string*>();
-      if (text == nullptr) return type_error(at, shape.type);
+      if (text == nullptr) return type_error(value, shape.type);
       if (auto violated = check_string(shape, *text)) violation(at, &value, *violated);
       return true;
     }
@@ -454,25 +345,31 @@ bool Walker::walk_value(const Shape& shape, json& value, const PathNode& at) {
     case ShapeType::long_:
       return walk_integer(shape, value, at);
     case ShapeType::double_: {
-      if (!value.is_number()) return type_error(at, shape.type);
+      if (!value.is_number()) return type_error(value, shape.type);
       const double d = value.get<double>();
-      if (!std::isfinite(d)) return type_error(at, shape.type);
+      if (!std::isfinite(d)) return range_error(at, shape.type);
       if (auto violated = check_range(shape, d)) violation(at, &value, *violated);
       return true;
     }
     case ShapeType::boolean:
-      if (!value.is_boolean()) return type_error(at, shape.type);
+      if (const auto* text = value.get_ptr<const std::string*>()) {
+        // AWS reads "true", "no", "1" and the like as booleans.
+        const std::optional<bool> b = boolean_from_text(*text);
+        if (!b) return type_error(value, shape.type);
+        value = *b;
+      } else if (!value.is_boolean()) {
+        return type_error(value, shape.type);
+      }
       return true;
     case ShapeType::blob: {
       if (const auto* text = value.get_ptr<const std::string*>()) {
         std::vector<std::uint8_t> bytes;
         if (!base64_decode_into(*text, bytes)) {
-          return serialization_error("Invalid base64 value for member '" +
-                                     format_path(at, /*validation=*/false) + "'");
+          return serialization_error(invalid_blob_text_message(*text));
         }
         value = json::binary(std::move(bytes));
       } else if (!value.is_binary()) {
-        return type_error(at, shape.type);
+        return type_error(value, shape.type);
       }
       if (auto violated = check_length(shape, value.get_binary().size())) {
         violation(at, &value, *violated);
@@ -480,26 +377,15 @@ bool Walker::walk_value(const Shape& shape, json& value, const PathNode& at) {
       return true;
     }
     case ShapeType::timestamp: {
-      double seconds = 0;
-      if (value.is_number()) {
-        seconds = value.get<double>();
-        if (!std::isfinite(seconds)) {
-          return serialization_error("Invalid timestamp value for member '" +
-                                     format_path(at, /*validation=*/false) + "'");
-        }
-      } else if (const auto* text = value.get_ptr<const std::string*>()) {
-        if (!parse_timestamp(*text, seconds)) {
-          return serialization_error("Invalid timestamp value for member '" +
-                                     format_path(at, /*validation=*/false) + "'");
-        }
-      } else {
-        return type_error(at, shape.type);
-      }
+      // Epoch seconds only: AWS's JSON front end takes no date text for Kinesis members.
+      if (!value.is_number()) return type_error(value, shape.type);
+      const double seconds = value.get<double>();
+      if (!std::isfinite(seconds)) return range_error(at, shape.type);
       value = seconds;
       return true;
     }
   }
-  return type_error(at, shape.type);
+  return type_error(value, shape.type);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.amz_target = target;
   request.content_type = "application/x-amz-cbor-1.1";
   request.authorization = fuzz::kAuthorization;
+  request.x_amz_date = "20261127T000000Z";
   request.body = harness.substitute(std::string(reinterpret_cast<const char*>(data) + 1, size - 1),
                                     /*cbor=*/true);
   protocol::WireResponse response = harness.handle(request);

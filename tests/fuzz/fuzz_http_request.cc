@@ -1,7 +1,7 @@
 // libFuzzer target: raw bytes off a connection, parsed as the server parses them and handed to
 // the real dispatcher (see harness.h), then answered as the server answers.
 //
-// Mirrors net/http_server.cc's Session: a Beast request_parser<string_body> with the server's body
+// Mirrors net/http1_session.cc: a Beast request_parser<string_body> with the server's body
 // and header limits (net::ServerOptions' defaults), several requests per connection (keep-alive,
 // pipelining), a body_limit error answered 413 and any other parse error answered once before
 // the connection is dropped; each answer's head is built by the server's own net/http_wire.cc.

@@ -103,6 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.amz_target = target;
   request.content_type = "application/x-amz-json-1.1";
   request.authorization = fuzz::kAuthorization;
+  request.x_amz_date = "20261127T000000Z";
   request.body = harness.substitute(std::string(reinterpret_cast<const char*>(data) + 1, size - 1),
                                     /*cbor=*/false);
   check_fast_path(op, request.body);

@@ -206,9 +206,11 @@ def mint_iterator(stream_id, shard, position, created_ms, key=ITERATOR_KEY):
     return (fields + hmac.new(key, fields, hashlib.sha256).digest()[:12]).hex()
 
 
-def sequence_number(stream_id, shard, position):
-    v = 1 << 127 | 1 << 124 | (stream_id & 0x0FFFFFFF) << 96 | shard << 64 | position
-    return str(v)
+def sequence_number(stream_id, shard, position, legacy=False):
+    tag = stream_id & 0x0FFFFFFF
+    v = 1 << 127 | 1 << 124 | tag << 96 | shard << 64 | position
+    # The 56-digit form repeats the tag and shard in front; 0.1 issued the 39-digit value alone.
+    return str(v) if legacy else f"49{tag:09d}{shard % 10**6:06d}{v}"
 
 
 def main():
@@ -275,6 +277,10 @@ def main():
           sequence_number(1, 0, (1700000000000 << 22) | 1).encode())
     write(os.path.join(seq, "minted_max"),
           sequence_number(0x0FFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF).encode())
+    write(os.path.join(seq, "legacy_shard0"),
+          sequence_number(1, 0, (1700000000000 << 22) | 1, legacy=True).encode())
+    write(os.path.join(seq, "legacy_max"),
+          sequence_number(0x0FFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF, legacy=True).encode())
     write(os.path.join(seq, "too_small"), b"49590338271490256608559692538361571095921575989136588898")
     write(os.path.join(seq, "zero"), b"0")
 

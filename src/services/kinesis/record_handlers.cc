@@ -237,9 +237,14 @@ Result<Reply> get_records(engine::Engine& engine, const RequestContext& ctx, jso
     out.append(R"({"Records":[)");
   }
   bool first = true;
-  auto result = engine.get_records(
-      string_member(request, "ShardIterator"), static_cast<uint32_t>(limit),
-      [&](const engine::RecordOut& r) {
+  std::string_view iterator = string_member(request, "ShardIterator");
+  // AWS takes an iterator still wrapped in the double quotes of a JSON string (a shell script's
+  // `--shard-iterator "$(aws ... --query ShardIterator)"` without --output text sends those).
+  if (iterator.size() >= 2 && iterator.front() == '"' && iterator.back() == '"') {
+    iterator = iterator.substr(1, iterator.size() - 2);
+  }
+  auto result =
+      engine.get_records(iterator, static_cast<uint32_t>(limit), [&](const engine::RecordOut& r) {
         if (in_cbor) return append_cbor_record(out, r);
         if (!first) out.push_back(',');
         first = false;

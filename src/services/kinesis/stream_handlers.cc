@@ -51,10 +51,14 @@ Result<Reply> create_stream(engine::Engine& engine, engine::ResourceStore& resou
   auto key = stream_key(ctx, request);
   if (!key.ok()) return std::move(key).error();
   engine::StreamMode mode = engine::StreamMode::provisioned;
-  if (auto it = request.find("StreamModeDetails"); it != request.end() && it->is_object()) {
-    if (string_member(*it, "StreamMode") == "ON_DEMAND") mode = engine::StreamMode::on_demand;
+  const auto details = request.find("StreamModeDetails");
+  const bool mode_given = details != request.end() && details->is_object();
+  if (mode_given && string_member(*details, "StreamMode") == "ON_DEMAND") {
+    mode = engine::StreamMode::on_demand;
   }
   std::optional<int64_t> shard_count = integer_member(request, "ShardCount");
+  // AWS today: neither a shard count nor a mode makes an on-demand stream.
+  if (!shard_count && !mode_given) mode = engine::StreamMode::on_demand;
   if (!shard_count) {
     if (mode != engine::StreamMode::on_demand) {
       return make_error(errc::invalid_argument,

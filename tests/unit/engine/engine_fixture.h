@@ -174,10 +174,10 @@ class EngineTest : public ::testing::Test {
     return n;
   }
 
-  // Smallest-first, strictly increasing check on sequence number strings (all 39 digits).
+  // Smallest-first, strictly increasing check on sequence number strings (all 56 digits).
   static void expect_strictly_increasing(const std::vector<std::string>& seqs) {
     for (std::size_t i = 1; i < seqs.size(); ++i) {
-      EXPECT_EQ(seqs[i].size(), 39u);
+      EXPECT_EQ(seqs[i].size(), 56u);
       EXPECT_LT(seqs[i - 1], seqs[i]) << "at " << i;
     }
   }

@@ -42,13 +42,14 @@ TEST(EngineSequenceNumberTest, StreamTagKeepsLow28Bits) {
   EXPECT_EQ(parts->stream_tag, 5u);
 }
 
-TEST(EngineSequenceNumberTest, EveryEncodingHas39Digits) {
+TEST(EngineSequenceNumberTest, EveryEncodingHas56Digits) {
   const uint64_t positions[] = {0, 1, 1u << 22, position_at_time(1'700'000'000'000), UINT64_MAX};
   for (uint64_t stream : {uint64_t{0}, uint64_t{1}, uint64_t{0x0fffffff}}) {
     for (uint32_t shard : {0u, 1u, UINT32_MAX}) {
       for (uint64_t position : positions) {
         const std::string text = encode_sequence_number(stream, shard, position);
-        EXPECT_EQ(text.size(), 39u) << text;
+        EXPECT_EQ(text.size(), 56u) << text;
+        EXPECT_TRUE(text.starts_with("49")) << text;
         EXPECT_TRUE(std::all_of(text.begin(), text.end(), [](char c) {
           return c >= '0' && c <= '9';
         })) << text;
@@ -89,6 +90,33 @@ TEST(EngineSequenceNumberTest, PositionTimeConversions) {
   EXPECT_LT(position_at_time(ms), position_at_time(ms + 1));
 }
 
+// Numbers issued before the 56-digit form: the 128-bit part alone.
+TEST(EngineSequenceNumberTest, LegacyThirtyNineDigitNumbersStillDecode) {
+  const std::string text =
+      encode_sequence_number(12345, 7, position_at_time(1'700'000'000'000) + 3);
+  const std::string legacy = text.substr(kSequenceNumberDigits - kLegacySequenceNumberDigits);
+  ASSERT_EQ(legacy.size(), 39u);
+  auto parts = decode_sequence_number(legacy);
+  ASSERT_TRUE(parts.has_value());
+  EXPECT_EQ(parts->stream_tag, 12345u);
+  EXPECT_EQ(parts->shard_index, 7u);
+  EXPECT_EQ(parts->position, position_at_time(1'700'000'000'000) + 3);
+}
+
+TEST(EngineSequenceNumberTest, DecodeChecksThePrefixAgainstTheValue) {
+  const std::string text = encode_sequence_number(5, 2, 99);
+  ASSERT_TRUE(decode_sequence_number(text).has_value());
+  // Another shard's prefix in front of this shard's value.
+  const std::string other = encode_sequence_number(5, 3, 99);
+  EXPECT_FALSE(decode_sequence_number(other.substr(0, 17) + text.substr(17)).has_value());
+  std::string changed = text;
+  changed[1] = '8';  // "48..."
+  EXPECT_FALSE(decode_sequence_number(changed).has_value());
+  changed = text;
+  changed[5] = 'x';
+  EXPECT_FALSE(decode_sequence_number(changed).has_value());
+}
+
 TEST(EngineSequenceNumberTest, DecodeRejectsGarbage) {
   for (const char* text :
        {"", "abc", "-1", "1.5", " 49590338271490256608559692538361571095921575989136588898",
@@ -103,6 +131,7 @@ TEST(EngineSequenceNumberTest, DecodeRejectsTooShortAndTooLong) {
   const std::string valid = encode_sequence_number(1, 0, 42);
   ASSERT_TRUE(decode_sequence_number(valid).has_value());
   EXPECT_FALSE(decode_sequence_number(valid.substr(1)).has_value());
+  EXPECT_FALSE(decode_sequence_number(valid.substr(0, 55)).has_value());
   EXPECT_FALSE(decode_sequence_number(valid.substr(0, 38)).has_value());
   EXPECT_FALSE(decode_sequence_number(valid + "0").has_value());
   EXPECT_FALSE(decode_sequence_number("0" + valid).has_value());

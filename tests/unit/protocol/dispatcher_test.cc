@@ -47,6 +47,7 @@ class DispatcherTest : public ::testing::Test {
     req.target = "/";
     req.amz_target = target_;
     req.authorization = auth_;
+    req.x_amz_date = "20261127T000000Z";
     req.content_type = content_type_;
     req.body = std::move(body);
     return dispatcher_.handle(req);
@@ -69,8 +70,47 @@ TEST_F(DispatcherTest, RoutesToHandlerWithRegionFromCredentialScope) {
   EXPECT_EQ(r.request_id.size(), 36u);
 }
 
-TEST_F(DispatcherTest, EmptyBodyIsAnEmptyObject) {
-  EXPECT_EQ(call("Kinesis_20131202.DescribeLimits", "").status, 200u);
+// AWS reads no operation from an empty body: SDKs send {} for operations without members.
+TEST_F(DispatcherTest, EmptyBodyIsASerializationException) {
+  WireResponse r = call("Kinesis_20131202.DescribeLimits", "");
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(body_of(r)["__type"], "SerializationException");
+  r = call("Kinesis_20131202.Frobnicate", "");
+  EXPECT_EQ(body_of(r)["__type"], "UnknownOperationException");
+  // Declared as nothing AWS reads, it is answered in CBOR.
+  r = call("Kinesis_20131202.DescribeLimits", "", kAuth, "");
+  EXPECT_EQ(r.content_type, "application/x-amz-cbor-1.1");
+  EXPECT_EQ(json::from_cbor(r.body)["__type"], "SerializationException");
+}
+
+TEST_F(DispatcherTest, UnsupportedContentTypeIs404UnknownOperation) {
+  for (const char* type : {"", "text/plain", "application/x-amz-json-1.2"}) {
+    WireResponse r = call("Kinesis_20131202.DescribeLimits", "{}", kAuth, type);
+    EXPECT_EQ(r.status, 404u) << type;
+    EXPECT_EQ(r.body, "<UnknownOperationException/>\n") << type;
+    EXPECT_EQ(r.content_type, "") << type;
+  }
+  // Without a service and operation in the target, access is what is refused.
+  WireResponse r = call("DescribeLimits", "{}", kAuth, "text/plain");
+  EXPECT_EQ(r.status, 403u);
+  EXPECT_NE(r.body.find("<AccessDeniedException>"), std::string::npos);
+  // Parameters and spaces around the media type do not matter.
+  EXPECT_EQ(call("Kinesis_20131202.DescribeLimits", "{}", kAuth,
+                 "  application/x-amz-json-1.1 ; charset=utf-8")
+                .status,
+            200u);
+}
+
+// Body, then operation, then signature, then members.
+TEST_F(DispatcherTest, ChecksComeInAwsOrder) {
+  WireResponse r = call("Kinesis_20131202.Frobnicate", "{", "");
+  EXPECT_EQ(body_of(r)["__type"], "SerializationException");
+  r = call("Kinesis_20131202.Frobnicate", "{}", "");
+  EXPECT_EQ(body_of(r)["__type"], "UnknownOperationException");
+  r = call("Kinesis_20131202.DeleteStream", R"({"StreamName":"a b"})", "");
+  EXPECT_EQ(body_of(r)["__type"], "MissingAuthenticationTokenException");
+  r = call("Kinesis_20131202.DeleteStream", R"({"StreamName":"a b"})");
+  EXPECT_EQ(body_of(r)["__type"], "ValidationException");
 }
 
 TEST_F(DispatcherTest, Json10IsAnsweredInKind) {
@@ -80,9 +120,9 @@ TEST_F(DispatcherTest, Json10IsAnsweredInKind) {
   EXPECT_EQ(r.content_type, "application/x-amz-json-1.0");
 }
 
-TEST_F(DispatcherTest, MissingAuthorizationIs403) {
+TEST_F(DispatcherTest, MissingAuthorizationIs400) {
   WireResponse r = call("Kinesis_20131202.DescribeLimits", "{}", "");
-  EXPECT_EQ(r.status, 403u);
+  EXPECT_EQ(r.status, 400u);
   EXPECT_EQ(body_of(r)["__type"], "MissingAuthenticationTokenException");
   EXPECT_EQ(body_of(r)["message"], "Missing Authentication Token");
 }
@@ -134,7 +174,8 @@ TEST_F(DispatcherTest, HandlerExceptionIsInternalFailureNotACrash) {
 
 TEST_F(DispatcherTest, CborIsAnsweredInKind) {
   // More in cbor_dispatcher_test.cc.
-  WireResponse r = call("Kinesis_20131202.DescribeLimits", "", kAuth, "application/x-amz-cbor-1.1");
+  WireResponse r =
+      call("Kinesis_20131202.DescribeLimits", "\xa0", kAuth, "application/x-amz-cbor-1.1");
   EXPECT_EQ(r.status, 200u);
   EXPECT_EQ(r.content_type, "application/x-amz-cbor-1.1");
   EXPECT_EQ(json::from_cbor(r.body)["ShardLimit"], 7);
@@ -145,8 +186,12 @@ TEST_F(DispatcherTest, NonPostIsRefused) {
   req.method = "GET";
   req.target = "/";
   req.authorization = kAuth;
+  req.x_amz_date = "20261127T000000Z";
   WireResponse r = dispatcher_.handle(req);
-  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(r.status, 403u);
+  EXPECT_EQ(r.body,
+            "<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be "
+            "authorized</Message>\n</AccessDeniedException>\n");
 }
 
 TEST(SigV4Region, FromHeaderAndPresignedQuery) {
@@ -162,12 +207,17 @@ TEST(SigV4Region, FromHeaderAndPresignedQuery) {
 TEST(AwsErrorShape, StatusesAndTypes) {
   EXPECT_EQ(aws_error_shape(errc::internal_failure).http_status, 500u);
   EXPECT_EQ(aws_error_shape(errc::internal_failure).type, "InternalFailure");
-  EXPECT_EQ(aws_error_shape(errc::missing_authentication_token).http_status, 403u);
+  EXPECT_EQ(aws_error_shape(errc::missing_authentication_token).http_status, 400u);
+  EXPECT_EQ(aws_error_shape(errc::incomplete_signature).type, "IncompleteSignatureException");
+  EXPECT_EQ(aws_error_shape(errc::invalid_signature).type, "InvalidSignatureException");
   EXPECT_EQ(aws_error_shape(errc::service_unavailable).http_status, 503u);
   EXPECT_EQ(aws_error_shape(errc::expired_iterator).type, "ExpiredIteratorException");
   EXPECT_EQ(aws_error_shape(errc::request_entity_too_large).http_status, 413u);
   const json body = json::parse(json_error_body(make_error(errc::limit_exceeded, "too many")));
   EXPECT_EQ(body, json({{"__type", "LimitExceededException"}, {"message", "too many"}}));
+  // A SerializationException's message is under a capital M, as AWS writes it.
+  const json serialization = json::parse(json_error_body(make_error(errc::serialization, "x")));
+  EXPECT_EQ(serialization, json({{"__type", "SerializationException"}, {"Message", "x"}}));
 }
 
 }  // namespace

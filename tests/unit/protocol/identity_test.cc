@@ -101,6 +101,7 @@ class IdentityDispatcherTest : public ::testing::Test {
     req.target = target_;
     req.amz_target = "Kinesis_20131202.DescribeLimits";
     req.authorization = authorization_;
+    req.x_amz_date = "20261127T000000Z";
     req.content_type = "application/x-amz-json-1.1";
     req.body = "{}";
     return dispatcher_.handle(req).status;
@@ -129,7 +130,8 @@ TEST_F(IdentityDispatcherTest, OtherAccessKeysUseTheConfiguredAccount) {
 }
 
 TEST_F(IdentityDispatcherTest, MalformedCredentialUsesDefaults) {
-  ASSERT_EQ(call("AWS4-HMAC-SHA256 Credential=111122223333"), 200u);
+  ASSERT_EQ(call("AWS4-HMAC-SHA256 Credential=111122223333, SignedHeaders=host, Signature=ab"),
+            200u);
   EXPECT_EQ(account_, "123456789012");
   EXPECT_EQ(region_, "us-east-1");
 }
@@ -137,11 +139,15 @@ TEST_F(IdentityDispatcherTest, MalformedCredentialUsesDefaults) {
 TEST_F(IdentityDispatcherTest, PresignedQueryNamesTheAccount) {
   ASSERT_EQ(call("",
                  "/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=444455556666%2F"
-                 "20261127%2Feu-west-1%2Fkinesis%2Faws4_request&X-Amz-Signature=ab"),
+                 "20261127%2Feu-west-1%2Fkinesis%2Faws4_request&X-Amz-Signature=ab"
+                 "&X-Amz-SignedHeaders=host&X-Amz-Date=20261127T000000Z"),
             200u);
   EXPECT_EQ(account_, "444455556666");
   EXPECT_EQ(region_, "eu-west-1");
-  ASSERT_EQ(call("", "/?X-Amz-Credential=AKID%2F20261127%2Feu-west-1%2Fkinesis%2Faws4_request"),
+  ASSERT_EQ(call("",
+                 "/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F20261127%2F"
+                 "eu-west-1%2Fkinesis%2Faws4_request&X-Amz-Signature=ab&X-Amz-SignedHeaders=host"
+                 "&X-Amz-Date=20261127T000000Z"),
             200u);
   EXPECT_EQ(account_, "123456789012");
 }
@@ -156,7 +162,7 @@ TEST_F(IdentityDispatcherTest, HeaderWinsOverQuery) {
 }
 
 TEST_F(IdentityDispatcherTest, NoCredentialIsRefused) {
-  EXPECT_EQ(call(""), 403u);
+  EXPECT_EQ(call(""), 400u);
   EXPECT_TRUE(account_.empty());
 }
 
