@@ -24,6 +24,7 @@ enum class errc {
   limit_exceeded,                   // LimitExceededException, 400
   provisioned_throughput_exceeded,  // ProvisionedThroughputExceededException, 400
   access_denied,                    // AccessDeniedException, 400
+  dry_run,                          // DryRunOperationException, 400: it would have succeeded
   request_entity_too_large,         // 413
   internal_failure,                 // InternalFailure, 500
   service_unavailable,              // ServiceUnavailable, 503

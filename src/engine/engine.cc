@@ -187,6 +187,11 @@ Status Engine::create_stream(const StreamKey& key, uint32_t shard_count, StreamM
     return make_error(errc::invalid_argument,
                       "WarmThroughputMiBps can only be set for a stream in ON_DEMAND mode.");
   }
+  if (create.distribution == RecordDistribution::automatic && mode != StreamMode::on_demand) {
+    return make_error(errc::invalid_argument,
+                      "RecordDistributionStrategy AUTO can only be set for a stream in ON_DEMAND "
+                      "mode.");
+  }
   if (shard_count < 1) {
     return make_error(errc::invalid_argument, "The shard count must be at least 1; " +
                                                   std::to_string(shard_count) +
@@ -232,6 +237,7 @@ Status Engine::create_stream(const StreamKey& key, uint32_t shard_count, StreamM
   meta.mode = mode;
   meta.max_record_kib = create.max_record_kib;
   meta.warm_throughput_mibps = create.warm_throughput_mibps;
+  meta.distribution = create.distribution;
   const auto ranges = split_hash_space(shard_count);
   for (uint32_t i = 0; i < shard_count; ++i) {
     ShardInfo s;

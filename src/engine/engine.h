@@ -45,6 +45,7 @@ struct EngineOptions {
 struct CreateStreamOptions {
   int max_record_kib = kDefaultMaxRecordKiB;
   std::optional<int64_t> warm_throughput_mibps;
+  RecordDistribution distribution = RecordDistribution::user_partition_key;
   // ACTIVE at once instead of CREATING for the create delay (streams made at start-up): the
   // creation time is put back by that delay, as if it had passed.
   bool active_at_once = false;
@@ -59,7 +60,7 @@ struct StreamView {
 };
 
 struct PutEntry {
-  std::string_view partition_key;
+  std::string_view partition_key;  // empty when absent (allowed only on AUTO streams)
   std::string_view data;
   std::optional<uint128> explicit_hash_key;
   std::string_view sequence_number_for_ordering;  // empty when absent
@@ -148,6 +149,8 @@ class Engine {
   // Larger records (1 MiB to 10 MiB) and on-demand warm throughput.
   Status update_max_record_size(const StreamKey& key, int kib);
   Status update_warm_throughput(const StreamKey& key, int64_t mib_per_s);
+  // UpdateStreamRecordDistributionStrategy: takes effect at once, with no UPDATING phase.
+  Status update_record_distribution(const StreamKey& key, RecordDistribution distribution);
 
   // Data plane.
   Result<PutResult> put_record(const StreamKey& key, const PutEntry& entry);

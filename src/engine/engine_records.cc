@@ -26,6 +26,28 @@ std::string format_time_ms(int64_t ms) {
   return buf;
 }
 
+uint128 routing_hash(const PutEntry& entry) {
+  return entry.explicit_hash_key ? *entry.explicit_hash_key
+                                 : partition_key_hash(entry.partition_key);
+}
+
+// What a stream's record distribution strategy asks of an entry before it is routed.
+Status check_routing(const PutEntry& entry, std::optional<std::size_t> index, bool in_turn) {
+  const std::string which = index ? " of record " + std::to_string(*index) : std::string();
+  if (in_turn && !entry.sequence_number_for_ordering.empty()) {
+    return make_error(errc::invalid_argument,
+                      "SequenceNumberForOrdering is not supported on a stream whose "
+                      "RecordDistributionStrategy is AUTO.");
+  }
+  if (!in_turn && entry.partition_key.empty()) {
+    return make_error(errc::invalid_argument,
+                      "A PartitionKey" + which +
+                          " is required: the stream's RecordDistributionStrategy is "
+                          "USER_PARTITION_KEY.");
+  }
+  return {};
+}
+
 }  // namespace
 
 Status Engine::check_record_size(const PutEntry& entry, std::optional<std::size_t> index,
@@ -72,10 +94,10 @@ Result<PutResult> Engine::put_record(const StreamKey& key, const PutEntry& entry
   if (Status s = check_record_size(entry, std::nullopt, stream.max_record_bytes()); !s.ok()) {
     return std::move(s).error();
   }
-  const uint128 hash =
-      entry.explicit_hash_key ? *entry.explicit_hash_key : partition_key_hash(entry.partition_key);
+  const bool in_turn = stream.distributes_automatically();
+  if (Status s = check_routing(entry, std::nullopt, in_turn); !s.ok()) return std::move(s).error();
   std::shared_lock topology(stream.topology_mu());
-  ShardState* shard = stream.route(hash);
+  ShardState* shard = in_turn ? stream.route_in_turn() : stream.route(routing_hash(entry));
   if (shard == nullptr)
     return make_error(errc::internal_failure, "No open shard owns the hash key");
   if (!limiter::is_admitted(
@@ -125,14 +147,17 @@ Result<std::vector<PutResult>> Engine::put_records(const StreamKey& key,
                           " bytes of data and partition keys.");
   }
 
+  const bool in_turn = stream.distributes_automatically();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (Status s = check_routing(entries[i], i, in_turn); !s.ok()) return std::move(s).error();
+  }
+
   std::vector<PutResult> results(entries.size());
   std::vector<uint32_t> shards_used;
   std::shared_lock topology(stream.topology_mu());
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const PutEntry& e = entries[i];
-    const uint128 hash =
-        e.explicit_hash_key ? *e.explicit_hash_key : partition_key_hash(e.partition_key);
-    ShardState* shard = stream.route(hash);
+    ShardState* shard = in_turn ? stream.route_in_turn() : stream.route(routing_hash(e));
     if (shard == nullptr)
       return make_error(errc::internal_failure, "No open shard owns the hash key");
     results[i].shard_index = shard->index;

@@ -173,6 +173,12 @@ Result<uint32_t> Engine::update_shard_count(const StreamKey& key, uint32_t targe
 Status Engine::update_stream_mode(const StreamKey& key, StreamMode mode) {
   return reshard(key, [&](StreamMeta& draft, int64_t) -> Status {
     if (draft.mode == mode) return {};
+    if (mode == StreamMode::provisioned && draft.distribution == RecordDistribution::automatic) {
+      return make_error(errc::invalid_argument,
+                        "Stream " + key.name + " under account " + key.account +
+                            " uses RecordDistributionStrategy AUTO, which PROVISIONED streams do "
+                            "not support. Set it to USER_PARTITION_KEY first.");
+    }
     if (mode == StreamMode::on_demand) {
       uint32_t on_demand = 0;
       for (const StreamView& v : list_streams(key.account, key.region)) {

@@ -23,6 +23,10 @@ const char* to_string(StreamMode mode) {
   return mode == StreamMode::on_demand ? "ON_DEMAND" : "PROVISIONED";
 }
 
+const char* to_string(RecordDistribution distribution) {
+  return distribution == RecordDistribution::automatic ? "AUTO" : "USER_PARTITION_KEY";
+}
+
 std::string stream_arn(const StreamKey& key) {
   return "arn:aws:kinesis:" + key.region + ":" + key.account + ":stream/" + key.name;
 }
@@ -47,7 +51,12 @@ std::vector<const ShardInfo*> StreamMeta::children_of(uint32_t index) const {
 }
 
 Stream::Stream(const StreamMeta& meta, const limiter::ThroughputPolicy& policy)
-    : id(meta.id), key(meta.key), arn(stream_arn(meta.key)), meta_(meta), policy_(policy) {
+    : id(meta.id),
+      key(meta.key),
+      arn(stream_arn(meta.key)),
+      meta_(meta),
+      automatic_(meta.distribution == RecordDistribution::automatic),
+      policy_(policy) {
   shards_.reserve(meta.shards.size());
   for (const ShardInfo& s : meta.shards) {
     shards_.push_back(std::make_unique<ShardState>(s, policy_, meta.mode));
@@ -60,6 +69,18 @@ ShardState* Stream::route(uint128 hash_key) {
     if (!shard->closed.load(std::memory_order_relaxed) && shard->range.contains(hash_key)) {
       return shard.get();
     }
+  }
+  return nullptr;
+}
+
+ShardState* Stream::route_in_turn() {
+  std::size_t open = 0;
+  for (const auto& shard : shards_) open += shard->closed.load(std::memory_order_relaxed) ? 0 : 1;
+  if (open == 0) return nullptr;
+  std::size_t n = turn_.fetch_add(1, std::memory_order_relaxed) % open;
+  for (auto& shard : shards_) {
+    if (shard->closed.load(std::memory_order_relaxed)) continue;
+    if (n-- == 0) return shard.get();
   }
   return nullptr;
 }

@@ -19,9 +19,13 @@ namespace kinesis_emulator::engine {
 
 enum class StreamStatus { creating, active, updating, deleting };
 enum class StreamMode { provisioned, on_demand };
+// How records find their shard: by the partition key's hash (or ExplicitHashKey), or spread
+// over the open shards by the service, ignoring both (AUTO, on-demand streams only).
+enum class RecordDistribution { user_partition_key, automatic };
 
 const char* to_string(StreamStatus status);
 const char* to_string(StreamMode mode);
+const char* to_string(RecordDistribution distribution);
 
 // Streams live in a namespace of (account, region); the name is unique inside it.
 struct StreamKey {
@@ -78,6 +82,7 @@ struct StreamMeta {
   std::string encryption_key_id;                 // KMS key id; empty: not encrypted
   int max_record_kib = 1024;                     // data + partition key, 1024..10240
   std::optional<int64_t> warm_throughput_mibps;  // on-demand streams only
+  RecordDistribution distribution = RecordDistribution::user_partition_key;
 
   uint32_t open_shard_count() const;
   // Shards created by splitting or merging `index`.
@@ -113,7 +118,10 @@ class Stream {
   void set_meta(const StreamMeta& meta) {
     std::lock_guard lock(mu_);
     meta_ = meta;
+    automatic_.store(meta.distribution == RecordDistribution::automatic);
   }
+  // True while the stream spreads records itself (RecordDistribution::automatic).
+  bool distributes_automatically() const { return automatic_.load(std::memory_order_relaxed); }
 
   // Deletion is visible (DELETING) for a while, then the stream is gone.
   void mark_deleting(int64_t now_ms) {
@@ -156,6 +164,9 @@ class Stream {
   std::size_t shard_count_held() const { return shards_.size(); }
   // The open shard whose hash range holds `hash_key`. Caller holds topology_mu() (shared).
   ShardState* route(uint128 hash_key);
+  // The next open shard in turn, for streams that spread records themselves. Caller holds
+  // topology_mu() (shared).
+  ShardState* route_in_turn();
 
   // Installs a new topology (already persisted): closes shards, adds new ones. Caller holds
   // topology_mu() exclusively.
@@ -166,6 +177,8 @@ class Stream {
   StreamMeta meta_;
   std::optional<int64_t> deleting_since_ms_;
   std::atomic<bool> deleted_{false};
+  std::atomic<bool> automatic_{false};
+  std::atomic<uint64_t> turn_{0};  // route_in_turn()'s counter
   std::atomic<int64_t> updating_until_ms_{0};
   std::atomic<const storage::DataKey*> encryption_key_{nullptr};
   const limiter::ThroughputPolicy& policy_;

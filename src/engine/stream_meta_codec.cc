@@ -43,6 +43,8 @@ std::string encode_stream_meta(const StreamMeta& meta) {
               {"encryption_key_id", meta.encryption_key_id},
               {"max_record_kib", meta.max_record_kib}};
   if (meta.warm_throughput_mibps) doc["warm_throughput_mibps"] = *meta.warm_throughput_mibps;
+  // Written only when not the default, so metadata of earlier versions reads the same.
+  if (meta.distribution == RecordDistribution::automatic) doc["distribution"] = "AUTO";
   return doc.dump();
 }
 
@@ -78,6 +80,9 @@ std::optional<StreamMeta> decode_stream_meta(std::string_view text) {
     meta.max_record_kib = doc.value("max_record_kib", 1024);
     if (doc.contains("warm_throughput_mibps")) {
       meta.warm_throughput_mibps = doc["warm_throughput_mibps"].get<int64_t>();
+    }
+    if (doc.value("distribution", std::string()) == "AUTO") {
+      meta.distribution = RecordDistribution::automatic;
     }
     if (doc.contains("shard_count_updates_ms")) {
       meta.shard_count_updates_ms = doc["shard_count_updates_ms"].get<std::vector<int64_t>>();

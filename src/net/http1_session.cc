@@ -10,6 +10,7 @@
 #include <array>
 #include <atomic>
 #include <optional>
+#include <type_traits>
 
 #include "net/http_wire.h"
 #include "protocol/router.h"
@@ -91,6 +92,7 @@ class Http1Session : public Connection, public std::enable_shared_from_this<Http
 
     http::request<http::string_body>& req = parser_->get();
     protocol::WireRequest wire = wire_request(req);
+    wire.transport = std::is_same_v<Stream, TlsStream> ? "http/1.1+tls" : "http/1.1";
     protocol::WireResponse response = context_.router.handle(wire);
     const bool keep_alive = req.keep_alive() && !closing_;
     if (options().before_reply) {

@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 
 #include <array>
+#include <type_traits>
 
 #include "net/http2_connection.h"
 #include "protocol/router.h"
@@ -78,6 +79,7 @@ class Http2Session : public Connection, public std::enable_shared_from_this<Http
 
   // Each request is answered on the connection's strand, now or (with --sync) once durable.
   void handle(int32_t id, protocol::WireRequest& request) {
+    request.transport = std::is_same_v<Stream, TlsStream> ? "h2+tls" : "h2c";
     protocol::WireResponse response = context_.router.handle(request);
     const auto& before_reply = context_.options.before_reply;
     if (!before_reply) return h2_.respond(id, std::move(response));

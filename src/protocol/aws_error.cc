@@ -34,6 +34,8 @@ AwsErrorShape aws_error_shape(errc code) {
       return {"ProvisionedThroughputExceededException", 400};
     case errc::access_denied:
       return {"AccessDeniedException", 400};
+    case errc::dry_run:
+      return {"DryRunOperationException", 400};
     case errc::request_entity_too_large:
       return {"RequestEntityTooLargeException", 413};
     case errc::internal_failure:

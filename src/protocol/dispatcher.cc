@@ -119,8 +119,8 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
       const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
                           .count();
-      spdlog::debug("{} {} {} {}B {}us", ctx.request_id, request.amz_target, response.status,
-                    response.body.size(), us);
+      spdlog::debug("{} {} {} {} {}B {}us", ctx.request_id, request.transport, request.amz_target,
+                    response.status, response.body.size(), us);
     }
     return response;
   };

@@ -23,6 +23,9 @@ struct WireRequest {
   std::string_view date;           // Date header
   std::string_view origin;         // Origin header (a page in a browser)
   std::vector<Header> headers;     // all of them, those above included, in arrival order
+  // How the request came: "http/1.1", "http/1.1+tls", "h2c" or "h2+tls". For the request log
+  // only: no handler may answer differently because of it.
+  std::string_view transport;
   std::string body;
 
   // The first header of that name (any case); empty if there is none.

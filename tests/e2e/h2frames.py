@@ -23,13 +23,26 @@ def settings(**values):
                                             for k, v in values.items()))
 
 
+def hpack_int(value, prefix_bits=7, flags=0):
+    """An HPACK integer (RFC 7541, 5.1) in a first byte whose other bits are `flags`."""
+    limit = (1 << prefix_bits) - 1
+    if value < limit:
+        return bytes([flags | value])
+    out, value = bytearray([flags | limit]), value - limit
+    while value >= 128:
+        out.append(0x80 | (value & 0x7F))
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
 def header_block(headers):
     """Each header as a literal without indexing and with a new name, no Huffman coding."""
     out = bytearray()
     for name, value in headers:
-        name, value = name.encode(), value.encode()
-        assert len(name) < 127 and len(value) < 127
-        out += bytes([0x00, len(name)]) + name + bytes([len(value)]) + value
+        name = name.encode() if isinstance(name, str) else name
+        value = value.encode() if isinstance(value, str) else value
+        out += b"\x00" + hpack_int(len(name)) + name + hpack_int(len(value)) + value
     return bytes(out)
 
 

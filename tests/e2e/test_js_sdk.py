@@ -1,17 +1,21 @@
 """The AWS SDK for JavaScript v3 (@aws-sdk/client-kinesis), unchanged, against the emulator.
 
-Runs tests/e2e/js/smoke.mjs (Node.js) against a fresh server: CreateStream with 2 shards, wait
-ACTIVE, ListStreams, ListShards, PutRecord (bytes 0..255), PutRecords (50), TRIM_HORIZON +
-GetRecords until all 51 records are back (bytes, partition keys, arrival timestamps), a typed
-ResourceNotFoundException with HTTP 400, DeleteStream. The script prints one JSON summary line.
+Runs tests/e2e/js/smoke.mjs (Node.js) once per operation group (streams, records, resharding,
+tags, consumers, distribution: RecordDistributionStrategy, which boto3's model here does not
+have yet) and per way in:
+  - h2c: the SDK's default client, no handler given, on http:// (HTTP/2 with prior knowledge,
+    which is what users run);
+  - tls: the same default client on https:// (ALPN h2), trusting the emulator's self-signed
+    certificate through NODE_EXTRA_CA_CERTS, as the README tells users to;
+  - h1:  the client given @smithy/node-http-handler's NodeHttpHandler (HTTP/1.1).
+The server logs every request at debug level with how it came, and each test checks that every
+request of its run came the expected way, so a silent fallback to HTTP/1.1 would fail it. The
+script prints one JSON summary line.
 
 The SDK is pinned in tests/e2e/js/package.json + package-lock.json. If tests/e2e/js/node_modules
 is missing (or holds other versions), `npm ci` installs it first; if `node` is missing, or npm
 cannot install (e.g. no registry access), the test is SKIPPED with the reason. A failure of the
 smoke script itself always FAILS the test.
-
-The client is given an HTTP/1.1 handler (NodeHttpHandler): @aws-sdk/client-kinesis defaults to
-an HTTP/2 handler (h2c with prior knowledge on http://), which the emulator does not speak.
 """
 
 import json
@@ -33,9 +37,26 @@ MIN_NODE_MAJOR = 20  # @aws-sdk/client-kinesis 3.1143.0 declares engines.node >=
 
 JSON_11 = "application/x-amz-json-1.1"
 KNOWN_CONTENT_TYPES = {"application/x-amz-json-1.0", JSON_11, "application/x-amz-cbor-1.1"}
-OPERATIONS = ["CreateStream", "DeleteStream", "DescribeStream", "DescribeStreamSummary",
-              "GetRecords", "GetShardIterator", "ListShards", "ListStreams", "PutRecord",
-              "PutRecords"]
+SDK = "@aws-sdk/client-kinesis@3.1143.0"
+# Per group, the operations its run must have sent (besides the create/wait/delete steps).
+GROUP_OPERATIONS = {
+    "streams": ["CreateStream", "DeleteStream", "DescribeStream", "DescribeStreamSummary",
+                "ListShards", "ListStreams"],
+    "records": ["GetRecords", "GetShardIterator", "PutRecord", "PutRecords"],
+    "resharding": ["MergeShards", "SplitShard", "UpdateShardCount", "PutRecord"],
+    "tags": ["AddTagsToStream", "ListTagsForResource", "ListTagsForStream",
+             "RemoveTagsFromStream", "TagResource", "UntagResource"],
+    "consumers": ["DeregisterStreamConsumer", "DescribeStreamConsumer", "ListStreamConsumers",
+                  "RegisterStreamConsumer"],
+    "distribution": ["UpdateStreamRecordDistributionStrategy", "PutRecord", "GetRecords"],
+}
+# Way in -> (smoke.mjs --handler, URL scheme, what the server logs for each request).
+TRANSPORTS = {
+    "h2c": ("sdk-default", "http", "h2c"),
+    "tls": ("sdk-default", "https", "h2+tls"),
+    "h1": ("h1", "http", "http/1.1"),
+}
+REQUEST_LOG_RE = re.compile(r" (http/1\.1\+tls|http/1\.1|h2c|h2\+tls) (Kinesis_20131202\.\w+) \d{3} ")
 
 
 def _tail(text, limit=4000):
@@ -108,14 +129,15 @@ def node_env():
     return env
 
 
-class JsSdkSmokeTest(ServerTestCase):
+class JsSdkTest(ServerTestCase):
+    server_args = ["--tls", "--log-level", "debug"]
 
     @classmethod
     def setUpClass(cls):
         cls.node = shutil.which("node")
         if cls.node is None:
-            raise unittest.SkipTest("node (Node.js) not found on PATH; the JS SDK smoke test "
-                                    "needs Node.js >= 20 and npm")
+            raise unittest.SkipTest("node (Node.js) not found on PATH; the JS SDK tests "
+                                    "need Node.js >= 20 and npm")
         major, text = _node_major(cls.node)
         if major < MIN_NODE_MAJOR:
             raise unittest.SkipTest(
@@ -123,12 +145,25 @@ class JsSdkSmokeTest(ServerTestCase):
                 f"{MIN_NODE_MAJOR}")
         _ensure_node_modules()
         super().setUpClass()
+        cls.cert = os.path.join(cls.server.data_dir, "tls", "cert.pem")
 
-    def run_smoke(self, *args):
-        cmd = [self.node, os.path.join(JS_DIR, "smoke.mjs"), *args, self.server.endpoint]
+    def server_log(self):
+        with open(self.server._stderr_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def run_smoke(self, group, transport):
+        handler, scheme, _ = TRANSPORTS[transport]
+        host = "localhost" if scheme == "https" else "127.0.0.1"
+        endpoint = f"{scheme}://{host}:{self.server.port}"
+        cmd = [self.node, os.path.join(JS_DIR, "smoke.mjs"), f"--handler={handler}",
+               f"--groups={group}", endpoint]
+        env = node_env()
+        if scheme == "https":
+            env["NODE_EXTRA_CA_CERTS"] = self.cert
+        log_before = len(self.server_log())
         try:
             res = subprocess.run(cmd, cwd=JS_DIR, capture_output=True, text=True,
-                                 timeout=SMOKE_TIMEOUT, stdin=subprocess.DEVNULL, env=node_env())
+                                 timeout=SMOKE_TIMEOUT, stdin=subprocess.DEVNULL, env=env)
         except subprocess.TimeoutExpired as e:
             self.fail(f"smoke.mjs did not finish within {SMOKE_TIMEOUT}s\n{_out(e)}\n"
                       f"server stderr:\n{_tail(self.server.stderr_text(), 3000)}")
@@ -139,28 +174,66 @@ class JsSdkSmokeTest(ServerTestCase):
                 summary = json.loads(lines[-1])
             except ValueError:
                 summary = None
-        return res, summary
-
-    def test_smoke(self):
-        res, summary = self.run_smoke()
         context = (f"\nrc={res.returncode}\n{_out(res)}\n"
-                   f"server stderr:\n{_tail(self.server.stderr_text(), 3000)}")
+                   f"server stderr:\n{_tail(self.server_log()[log_before:], 3000)}")
         self.assertEqual(res.returncode, 0, "smoke.mjs failed" + context)
         self.assertIsInstance(summary, dict, "no JSON summary line" + context)
         self.assertIs(summary.get("ok"), True, context)
-        self.assertEqual(summary["sdk"], "@aws-sdk/client-kinesis@3.1143.0", context)
-        self.assertEqual(summary["shards"], 2, context)
-        self.assertEqual(summary["put"], 51, context)
-        self.assertEqual(summary["read"], 51, context)
-        self.assertEqual(sum(summary["perShard"].values()), 51, context)
-        self.assertEqual(summary["error"],
-                         {"name": "ResourceNotFoundException", "httpStatusCode": 400}, context)
-        self.assertEqual(summary["operations"],
-                         sorted("Kinesis_20131202." + op for op in OPERATIONS), context)
+        self.assertEqual(summary["sdk"], SDK, context)
+        sent = set(summary["operations"])
+        for op in GROUP_OPERATIONS[group]:
+            self.assertIn("Kinesis_20131202." + op, sent, context)
         # One wire protocol throughout, answered in kind (AWS JSON 1.1 for this SDK version).
         self.assertEqual(len(summary["requestContentTypes"]), 1, context)
         self.assertIn(summary["requestContentTypes"][0], KNOWN_CONTENT_TYPES, context)
         self.assertEqual(summary["responseContentTypes"], summary["requestContentTypes"], context)
+        # Every request of this run came the way it should have.
+        ways = [m.group(1) for m in REQUEST_LOG_RE.finditer(self.server_log()[log_before:])]
+        self.assertTrue(ways, "the server logged no request" + context)
+        self.assertEqual(set(ways), {TRANSPORTS[transport][2]}, context)
+        return summary["groups"][group], context
+
+    def check_streams(self, result, context):
+        self.assertEqual(result["shards"], 2, context)
+        self.assertEqual(result["error"],
+                         {"name": "ResourceNotFoundException", "httpStatusCode": 400}, context)
+
+    def check_records(self, result, context):
+        self.assertEqual(result["shards"], 2, context)
+        self.assertEqual(result["put"], 51, context)
+        self.assertEqual(result["read"], 51, context)
+        self.assertEqual(sum(result["perShard"].values()), 51, context)
+
+    def check_resharding(self, result, context):
+        self.assertEqual(result["openShards"], 4, context)
+
+    def check_tags(self, result, context):
+        self.assertEqual(result["tags"], {"cost": "42"}, context)
+        self.assertEqual(result["error"]["name"], "ResourceNotFoundException", context)
+
+    def check_consumers(self, result, context):
+        self.assertEqual(result["consumers"], 1, context)
+        self.assertEqual(result["error"],
+                         {"name": "ResourceInUseException", "httpStatusCode": 400}, context)
+
+
+    def check_distribution(self, result, context):
+        self.assertEqual(result["autoShards"], 4, context)
+        self.assertEqual(result["error"],
+                         {"name": "InvalidArgumentException", "httpStatusCode": 400}, context)
+
+
+def _make_test(group, transport):
+    def test(self):
+        result, context = self.run_smoke(group, transport)
+        getattr(self, f"check_{group}")(result, context)
+    test.__doc__ = f"{group} with the JS SDK over {transport}"
+    return test
+
+
+for _group in GROUP_OPERATIONS:
+    for _transport in TRANSPORTS:
+        setattr(JsSdkTest, f"test_{_group}_over_{_transport}", _make_test(_group, _transport))
 
 
 if __name__ == "__main__":

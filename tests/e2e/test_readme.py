@@ -1,9 +1,10 @@
 """The README's examples, run as a reader would paste them: every ```sh and ```python block, in
 order, against one fresh server started with the default settings (real state delays, limits
-on). A block preceded by `<!-- readme-test: skip (why) -->` is not run (set-up commands that
+on) and --tls, so that the TLS examples run too. A block preceded by `<!-- readme-test: skip (why) -->` is not run (set-up commands that
 start servers or builds); the reason is required, so that skipping stays a decision.
 
-`localhost:4567` in a block is replaced by the test server's address; nothing else is changed."""
+`localhost:4567` in a block is replaced by the test server's address and the default data
+directory `~/.local/share/kinesis-emulator` by the test server's; nothing else is changed."""
 
 import os
 import re
@@ -57,7 +58,7 @@ class ReadmeTest(unittest.TestCase):
                 self.fail(f"README line {line}: use ```sh or ```python so the block is tested")
 
     def test_examples_work_when_pasted(self):
-        server = Server(fast=False)
+        server = Server(fast=False, extra_args=["--tls"])
         self.addCleanup(server.cleanup)
         server.start()
         address = f"127.0.0.1:{server.port}"
@@ -68,6 +69,7 @@ class ReadmeTest(unittest.TestCase):
             if lang not in ("sh", "python") or skip is not None:
                 continue
             code = text.replace("localhost:4567", address).replace("127.0.0.1:4567", address)
+            code = code.replace("~/.local/share/kinesis-emulator", server.data_dir)
             if lang == "sh":
                 cmd = ["bash", "-euo", "pipefail", "-c", code]
             else:

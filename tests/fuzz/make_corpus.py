@@ -19,6 +19,7 @@ import hmac
 import json
 import os
 import struct
+import sys
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -201,6 +202,44 @@ def http_request(op, body, content_type, extra=""):
     return head.encode() + body
 
 
+def h2_seeds(put_body, cbor_body):
+    """Seeds of fuzz_http2_connection: a read-size byte, then frames after the preface."""
+    sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+    import h2frames as h2
+
+    def post(stream, op, body, content_type, end=True, extra=()):
+        headers = [(":method", "POST"), (":scheme", "http"), (":path", "/"),
+                   (":authority", "127.0.0.1:4567"), ("x-amz-target", PREFIX + op),
+                   ("content-type", content_type), ("authorization", AUTH),
+                   ("x-amz-date", "20231114T221320Z"), ("content-length", str(len(body))),
+                   *extra]
+        block = h2.frame(h2.HEADERS, h2.END_HEADERS, stream, h2.header_block(headers))
+        return block + h2.frame(h2.DATA, h2.END_STREAM if end else 0, stream, body)
+
+    json_ct, cbor_ct = "application/x-amz-json-1.1", "application/x-amz-cbor-1.1"
+    start = h2.frame(h2.SETTINGS)
+    ack = h2.frame(h2.SETTINGS, h2.ACK)
+    seeds = {
+        "put_record_json": start + ack + post(1, "PutRecord", put_body, json_ct),
+        "two_streams_cbor": start + post(1, "PutRecords", cbor_body, cbor_ct) +
+        post(3, "ListShards", b'{"StreamName":"fuzz"}', json_ct),
+        "health_get": start + h2.get_request(1) + h2.get_request(3, "/_emulator/nothing"),
+        "ping_window_reset": start + h2.frame(h2.PING, 0, 0, b"12345678") +
+        h2.frame(h2.WINDOW_UPDATE, 0, 0, b"\x00\x01\x00\x00") +
+        post(1, "DescribeLimits", b"{}", json_ct, end=False) +
+        h2.frame(h2.RST_STREAM, 0, 1, b"\x00\x00\x00\x08"),
+        "headers_over_limit": start + post(1, "ListStreams", b"{}", json_ct,
+                                           extra=[("x-padding", "p" * 1500)]),
+        "body_over_limit": start + post(1, "PutRecord", b"x" * 5000, json_ct),
+        "small_window": h2.settings(initial_window_size=16) +
+        post(1, "GetRecords", b'{"ShardIterator":"@ITERATOR@"}', json_ct),
+    }
+    for name, frames in seeds.items():
+        write(os.path.join(CORPUS, "fuzz_http2_connection", name), b"\xff" + frames)
+    write(os.path.join(CORPUS, "fuzz_http2_connection", "put_record_json_in_small_reads"),
+          b"\x06" + seeds["put_record_json"])
+
+
 def mint_iterator(stream_id, shard, position, created_ms, key=ITERATOR_KEY):
     fields = struct.pack(">BQIQQ", 1, stream_id, shard, position, created_ms)
     return (fields + hmac.new(key, fields, hashlib.sha256).digest()[:12]).hex()
@@ -224,7 +263,7 @@ def main():
     reqs = requests()
 
     for target in ("fuzz_json_request", "fuzz_cbor_request", "fuzz_http_request",
-                   "fuzz_shard_iterator", "fuzz_sequence_number"):
+                   "fuzz_shard_iterator", "fuzz_sequence_number", "fuzz_http2_connection"):
         clear_generated(target)
 
     seen = {}
@@ -264,6 +303,8 @@ def main():
     write(os.path.join(http, "too_large"),
           http_request("PutRecord", b"", cbor_ct).replace(b"Content-Length: 0",
                                                           b"Content-Length: 99999999"))
+
+    h2_seeds(put, cbor(reqs[4][2]))
 
     it = os.path.join(CORPUS, "fuzz_shard_iterator")
     write(os.path.join(it, "minted_trim_horizon"),

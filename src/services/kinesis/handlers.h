@@ -40,6 +40,7 @@ KE_KINESIS_HANDLER(update_shard_count);
 KE_KINESIS_HANDLER(update_stream_mode);
 KE_KINESIS_HANDLER(update_max_record_size);
 KE_KINESIS_HANDLER(update_stream_warm_throughput);
+KE_KINESIS_HANDLER(update_stream_record_distribution_strategy);
 // encryption_handlers.cc
 KE_KINESIS_HANDLER(start_stream_encryption);
 KE_KINESIS_HANDLER(stop_stream_encryption);

@@ -26,6 +26,7 @@ std::map<std::string, protocol::Handler> engine_handlers(engine::Engine& engine)
       {"UpdateStreamMode", update_stream_mode},
       {"UpdateMaxRecordSize", update_max_record_size},
       {"UpdateStreamWarmThroughput", update_stream_warm_throughput},
+      {"UpdateStreamRecordDistributionStrategy", update_stream_record_distribution_strategy},
       {"StartStreamEncryption", start_stream_encryption},
       {"StopStreamEncryption", stop_stream_encryption},
   };
@@ -73,6 +74,25 @@ std::map<std::string, protocol::Handler> handlers(engine::Engine& engine,
   for (const auto& [name, fn] : table) {
     out[name] = [&engine, &resources, fn = fn](const RequestContext& ctx, json& request) {
       return fn(engine, resources, ctx, request);
+    };
+  }
+  // DryRun (PutRecord, PutRecords, GetRecords, GetShardIterator, SubscribeToShard): a request
+  // that names an existing stream is answered as AWS does, with nothing done.
+  for (const char* name :
+       {"PutRecord", "PutRecords", "GetRecords", "GetShardIterator", "SubscribeToShard"}) {
+    auto& handler = out.at(name);
+    handler = [&engine, inner = std::move(handler)](const RequestContext& ctx,
+                                                    json& request) -> Result<Reply> {
+      const auto dry_run = request.find("DryRun");
+      if (dry_run == request.end() || !dry_run->is_boolean() || !dry_run->get<bool>()) {
+        return inner(ctx, request);
+      }
+      if (request.contains("StreamName") || request.contains("StreamARN")) {
+        auto key = stream_key(ctx, request);
+        if (!key.ok()) return std::move(key).error();
+        if (auto view = engine.describe_stream(*key); !view.ok()) return std::move(view).error();
+      }
+      return make_error(errc::dry_run, "Request would have succeeded, but DryRun flag is set.");
     };
   }
   // Only wrapped when on: the wrapper reads the stream name from every request.

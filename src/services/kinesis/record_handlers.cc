@@ -46,15 +46,19 @@ Result<engine::PutEntry> put_entry(const json& record, std::string_view path_pre
 // One Record of GetRecords in CBOR: Data as a byte string, the arrival time as tag 1 over epoch
 // milliseconds (what the Java SDKs read; see protocol/cbor_codec.h).
 void append_cbor_record(std::string& out, const engine::RecordOut& r) {
-  cbor::begin_map(out, r.encrypted ? 5 : 4);
+  // A record put without a partition key (AUTO streams) has none, as on AWS.
+  const bool keyed = !r.partition_key.empty();
+  cbor::begin_map(out, 3 + (keyed ? 1 : 0) + (r.encrypted ? 1 : 0));
   cbor::append_text(out, "SequenceNumber");
   cbor::append_text(out, r.sequence_number);
   cbor::append_text(out, "ApproximateArrivalTimestamp");
   cbor::append_timestamp_ms(out, r.arrival_ms);
   cbor::append_text(out, "Data");
   cbor::append_bytes(out, r.data);
-  cbor::append_text(out, "PartitionKey");
-  cbor::append_text(out, r.partition_key);
+  if (keyed) {
+    cbor::append_text(out, "PartitionKey");
+    cbor::append_text(out, r.partition_key);
+  }
   if (r.encrypted) {
     cbor::append_text(out, "EncryptionType");
     cbor::append_text(out, "KMS");
@@ -254,8 +258,11 @@ Result<Reply> get_records(engine::Engine& engine, const RequestContext& ctx, jso
         out.append(R"(,"Data":")");
         protocol::base64_encode_append(
             {reinterpret_cast<const uint8_t*>(r.data.data()), r.data.size()}, out);
-        out.append(R"(","PartitionKey":)");
-        append_json_string(out, r.partition_key);
+        out.push_back('"');
+        if (!r.partition_key.empty()) {
+          out.append(R"(,"PartitionKey":)");
+          append_json_string(out, r.partition_key);
+        }
         if (r.encrypted) out.append(R"(,"EncryptionType":"KMS")");
         out.push_back('}');
       });

@@ -63,6 +63,19 @@ Result<Reply> update_max_record_size(engine::Engine& engine, const RequestContex
   return Reply{};
 }
 
+Result<Reply> update_stream_record_distribution_strategy(engine::Engine& engine,
+                                                         const RequestContext& ctx, json& request) {
+  auto key = stream_key(ctx, request);
+  if (!key.ok()) return std::move(key).error();
+  const auto distribution = string_member(request, "RecordDistributionStrategy") == "AUTO"
+                                ? engine::RecordDistribution::automatic
+                                : engine::RecordDistribution::user_partition_key;
+  if (Status s = engine.update_record_distribution(*key, distribution); !s.ok()) {
+    return std::move(s).error();
+  }
+  return Reply{};
+}
+
 Result<Reply> update_stream_warm_throughput(engine::Engine& engine, const RequestContext& ctx,
                                             json& request) {
   auto key = stream_key(ctx, request);

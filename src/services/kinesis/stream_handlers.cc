@@ -70,6 +70,9 @@ Result<Reply> create_stream(engine::Engine& engine, engine::ResourceStore& resou
   create.max_record_kib = static_cast<int>(
       integer_member(request, "MaxRecordSizeInKiB").value_or(engine::kDefaultMaxRecordKiB));
   create.warm_throughput_mibps = integer_member(request, "WarmThroughputMiBps");
+  if (string_member(request, "RecordDistributionStrategy") == "AUTO") {
+    create.distribution = engine::RecordDistribution::automatic;
+  }
   const engine::TagList tags = tag_map_member(request, "Tags");
   if (Status s = engine::ResourceStore::check_stream_tags(*key, tags); !s.ok()) {
     return std::move(s).error();
@@ -163,6 +166,7 @@ Result<Reply> describe_stream_summary(engine::Engine& engine, engine::ResourceSt
   json& summary = reply.document["StreamDescriptionSummary"];
   if (!view->meta.encryption_key_id.empty()) summary["KeyId"] = view->meta.encryption_key_id;
   summary["MaxRecordSizeInKiB"] = view->meta.max_record_kib;
+  summary["RecordDistributionStrategy"] = engine::to_string(view->meta.distribution);
   if (view->meta.warm_throughput_mibps) {
     summary["WarmThroughput"] = {{"TargetMiBps", *view->meta.warm_throughput_mibps},
                                  {"CurrentMiBps", *view->meta.warm_throughput_mibps}};

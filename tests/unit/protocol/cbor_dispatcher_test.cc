@@ -867,6 +867,9 @@ void CborDispatcherTest::resharding_and_settings() {
                        {{"StreamARN", arn}, {"StreamModeDetails", {{"StreamMode", "ON_DEMAND"}}}}),
             json::object());
   settle();
+  EXPECT_EQ(round_trip("UpdateStreamRecordDistributionStrategy",
+                       {{"StreamARN", arn}, {"RecordDistributionStrategy", "AUTO"}}),
+            json::object());
   json warm = round_trip("UpdateStreamWarmThroughput",
                          {{"StreamName", "rt-reshard"}, {"WarmThroughputMiBps", 100}});
   EXPECT_EQ(warm["StreamName"], "rt-reshard");
@@ -883,6 +886,7 @@ void CborDispatcherTest::resharding_and_settings() {
   EXPECT_EQ(s["StreamModeDetails"]["StreamMode"], "ON_DEMAND");
   EXPECT_EQ(s["MaxRecordSizeInKiB"], 2048);
   EXPECT_EQ(s["WarmThroughput"]["TargetMiBps"], 100);
+  EXPECT_EQ(s["RecordDistributionStrategy"], "AUTO");
 }
 
 // Server-side encryption: KMS on every record written while it is on.
@@ -1103,11 +1107,21 @@ TEST_F(CborDispatcherTest, EveryModelOperationRoundTripsInCbor) {
   consumers_and_policies();
   account_settings();
 
+  // The channel operations deliver to S3, which arrives with Firehose: until then they answer
+  // a clear error, in CBOR too.
+  const std::set<std::string> not_yet = {"CreateChannel", "DeleteChannel", "DescribeChannel",
+                                         "ListChannels", "UpdateChannel"};
   const std::vector<const Operation*> operations = kinesis_model().operations();
-  EXPECT_EQ(operations.size(), 39u);
+  EXPECT_EQ(operations.size(), 45u);
   std::set<std::string> model;
   for (const Operation* op : operations) {
     model.insert(op->name);
+    if (not_yet.contains(op->name)) {
+      json error =
+          cbor_error(raw(op->name, cbor_of(json::object())), 400, "UnknownOperationException");
+      EXPECT_NE(error.value("message", "").find("not supported"), std::string::npos) << op->name;
+      continue;
+    }
     EXPECT_TRUE(covered_.count(op->name) == 1)
         << op->name << " has no passing CBOR round trip through the dispatcher";
   }

@@ -85,7 +85,6 @@ TEST(FlatRequest, TakesTheUsualPutRecordAndDecodesItsData) {
 TEST(FlatRequest, RefusesWhatTheModelRefuses) {
   for (const char* body : {
            R"({"StreamName":"s","PartitionKey":"k"})",                  // Data missing
-           R"({"StreamName":"s","Data":"aGk="})",                       // PartitionKey missing
            R"({"StreamName":"s","Data":"aGk","PartitionKey":"k"})",     // bad base64
            R"({"StreamName":"s","Data":"aGk=","PartitionKey":""})",     // too short
            R"({"StreamName":"s t","Data":"aGk=","PartitionKey":"k"})",  // pattern
@@ -96,6 +95,9 @@ TEST(FlatRequest, RefusesWhatTheModelRefuses) {
        }) {
     EXPECT_FALSE(fast_path_takes("PutRecord", body)) << body;
   }
+  // The model no longer requires a partition key (AUTO streams take records without one); the
+  // engine asks for it on USER_PARTITION_KEY streams, whichever path read the request.
+  EXPECT_TRUE(fast_path_takes("PutRecord", R"({"StreamName":"s","Data":"aGk="})"));
   // Integers are checked against their ranges too (GetRecords' Limit is 1..10000).
   EXPECT_TRUE(fast_path_takes("GetRecords", R"({"ShardIterator":"abc","Limit":10000})"));
   EXPECT_FALSE(fast_path_takes("GetRecords", R"({"ShardIterator":"abc","Limit":10001})"));
@@ -122,12 +124,12 @@ TEST(FlatRequest, ReadsPutRecordsEntriesAndDecodesEachBlob) {
 
   for (const char* refused : {
            R"({"StreamName":"s","Records":[]})",  // fewer than 1
-           R"({"StreamName":"s","Records":[{"Data":"aGk="}]})",
            R"({"StreamName":"s","Records":[{"Data":"aGk=","PartitionKey":"a","Data":"aGk="}]})",
            R"({"StreamName":"s","Records":"x"})",
        }) {
     EXPECT_FALSE(fast_path_takes("PutRecords", refused)) << refused;
   }
+  EXPECT_TRUE(fast_path_takes("PutRecords", R"({"StreamName":"s","Records":[{"Data":"aGk="}]})"));
   std::string five_hundred_and_one = R"({"StreamName":"s","Records":[)";
   for (int i = 0; i < 501; ++i) {
     five_hundred_and_one += std::string(i ? "," : "") + R"({"Data":"","PartitionKey":"k"})";

@@ -27,7 +27,7 @@ TEST(ServiceModelTest, EmbeddedKinesisModelHasMetadataAndAllOperations) {
   EXPECT_EQ(model.target_prefix(), "Kinesis_20131202");
   EXPECT_EQ(model.api_version(), "2013-12-02");
   const auto ops = model.operations();
-  EXPECT_EQ(ops.size(), 39u);
+  EXPECT_EQ(ops.size(), 45u);
   for (const char* name :
        {"AddTagsToStream", "CreateStream", "DeleteStream", "DescribeStream",
         "DescribeStreamSummary", "GetRecords", "GetShardIterator", "ListShards", "ListStreams",
@@ -68,12 +68,13 @@ TEST(ServiceModelTest, StructureMembersKeepModelOrderAndRequiredFlags) {
   const Shape* input = kinesis_model().find_shape("PutRecordInput");
   ASSERT_NE(input, nullptr);
   EXPECT_EQ(input->type, ShapeType::structure);
-  EXPECT_EQ(member_names(*input),
-            (std::vector<std::string>{"StreamName", "Data", "PartitionKey", "ExplicitHashKey",
-                                      "SequenceNumberForOrdering", "StreamARN", "StreamId"}));
+  EXPECT_EQ(
+      member_names(*input),
+      (std::vector<std::string>{"StreamName", "Data", "PartitionKey", "ExplicitHashKey",
+                                "SequenceNumberForOrdering", "StreamARN", "StreamId", "DryRun"}));
   EXPECT_FALSE(find_member(*input, "StreamName")->required);
   EXPECT_TRUE(find_member(*input, "Data")->required);
-  EXPECT_TRUE(find_member(*input, "PartitionKey")->required);
+  EXPECT_FALSE(find_member(*input, "PartitionKey")->required);  // not for AUTO streams
 
   const Member* data = find_member(*input, "Data");
   ASSERT_NE(data->shape, nullptr);

@@ -133,13 +133,13 @@ TEST(ValidatorTest, ExplicitNullForRequiredMember) {
 }
 
 TEST(ValidatorTest, TwoMissingRequiredMembersInModelOrder) {
-  const Outcome out = check("PutRecord", R"({"StreamName":"s"})");
+  const Outcome out = check("GetShardIterator", R"({"StreamName":"s"})");
   ASSERT_FALSE(out.ok);
   EXPECT_EQ(out.code, errc::validation);
   EXPECT_EQ(out.message,
-            "2 validation errors detected: Value null at 'data' failed to satisfy constraint: "
-            "Member must not be null; Value null at 'partitionKey' failed to satisfy constraint: "
-            "Member must not be null");
+            "2 validation errors detected: Value null at 'shardId' failed to satisfy constraint: "
+            "Member must not be null; Value null at 'shardIteratorType' failed to satisfy "
+            "constraint: Member must not be null");
 }
 
 TEST(ValidatorTest, StreamNameTooLong) {
@@ -236,14 +236,14 @@ TEST(ValidatorTest, TwoErrorsAtOnce) {
 TEST(ValidatorTest, NestedListMemberPath) {
   const Outcome out = check("PutRecords", R"({"StreamName":"s","Records":[
       {"Data":"YQ==","PartitionKey":""},
-      {"Data":"YQ=="}
+      {"PartitionKey":"k"}
   ]})");
   ASSERT_FALSE(out.ok);
   EXPECT_EQ(out.code, errc::validation);
   EXPECT_EQ(out.message,
             "2 validation errors detected: Value '' at 'records.1.member.partitionKey' failed to "
             "satisfy constraint: Member must have length greater than or equal to 1; Value null "
-            "at 'records.2.member.partitionKey' failed to satisfy constraint: Member must not be "
+            "at 'records.2.member.data' failed to satisfy constraint: Member must not be "
             "null");
 }
 
