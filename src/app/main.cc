@@ -29,6 +29,7 @@
 #include "protocol/service_model.h"
 #include "services/admin/admin_routes.h"
 #include "services/kinesis/kinesis_service.h"
+#include "services/kinesis/model.h"
 #include "storage/wal_syncer.h"
 
 using namespace kinesis_emulator;
@@ -141,9 +142,7 @@ int main(int argc, char** argv) {
   limiter::ControlPlaneConfig control_plane_config;
   control_plane_config.enabled = cfg.control_plane_limits;
   limiter::ControlPlaneLimiter control_plane(clock, control_plane_config);
-  dispatcher.add_service(protocol::kinesis_model(),
-                         services::kinesis::handlers(**engine, **resources, &control_plane),
-                         services::kinesis::flat_handlers(**engine));
+  dispatcher.add_service(services::kinesis::definition(**engine, **resources, &control_plane));
   protocol::Router router(dispatcher);
   services::admin::AdminOptions admin;
   admin.version = KE_VERSION;

@@ -501,12 +501,12 @@ void cbor_encode(const json& document, const Shape* shape, std::string& out) {
   encode_value(document, shape, out);
 }
 
-std::string cbor_error_body(const Error& error) {
+std::string cbor_error_body(const Error& error, std::string_view type) {
   std::string out;
   out.reserve(32 + error.message.size());
   cbor::begin_map(out, 2);
   cbor::append_text(out, "__type");
-  cbor::append_text(out, aws_error_shape(error.code).type);
+  cbor::append_text(out, type);
   cbor::append_text(out, error_message_key(error.code));
   // Messages echo request text, which the decoders (JSON and CBOR) checked is UTF-8.
   cbor::append_text(out, error.message);

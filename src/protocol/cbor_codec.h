@@ -50,7 +50,7 @@ Result<nlohmann::json> cbor_decode(std::string_view bytes);
 void cbor_encode(const nlohmann::json& document, const Shape* shape, std::string& out);
 
 // {"__type": "...", "message": "..."} in CBOR.
-std::string cbor_error_body(const Error& error);
+std::string cbor_error_body(const Error& error, std::string_view type);
 
 // Writers for the hot handlers that encode their answer directly, without a document.
 namespace cbor {

@@ -63,48 +63,58 @@ WireResponse xml_error(unsigned status, std::string_view type, std::string_view 
 
 }  // namespace
 
-void Dispatcher::add_service(const ServiceModel& model,
-                             const std::map<std::string, Handler>& handlers,
-                             const std::map<std::string, FlatHandler>& flat_handlers) {
-  for (const Operation* op : model.operations()) {
-    Route route;
-    route.operation = op;
-    if (auto it = handlers.find(op->name); it != handlers.end()) route.handler = it->second;
-    if (auto it = flat_handlers.find(op->name); it != flat_handlers.end()) route.flat = it->second;
-    routes_[model.target_prefix() + "." + op->name] = std::move(route);
-  }
-  for (const auto& [name, handler] : handlers) {
+void Dispatcher::add_service(ServiceDefinition service) {
+  const ServiceModel& model = *service.model;
+  for (const auto& [name, definition] : service.operations) {
     if (model.find_operation(name) == nullptr) {
       throw std::logic_error("handler for unmodelled operation " + name);
     }
-  }
-  for (const auto& [name, handler] : flat_handlers) {
-    if (!handlers.contains(name)) {
+    if (definition.flat && !definition.handler) {
       throw std::logic_error("fast-path handler without a handler for " + name);
     }
   }
+  for (const ServiceError& e : service.errors.service_errors()) {
+    const Shape* shape = model.find_shape(e.type);
+    if (shape == nullptr || !shape->exception) {
+      throw std::logic_error("error " + std::string(e.type) + " is not an exception of the " +
+                             model.target_prefix() + " model");
+    }
+  }
+  const ErrorTable* errors =
+      error_tables_.emplace_back(std::make_unique<ErrorTable>(std::move(service.errors))).get();
+  for (const Operation* op : model.operations()) {
+    Route route;
+    route.operation = op;
+    route.errors = errors;
+    if (auto it = service.operations.find(op->name); it != service.operations.end()) {
+      route.handler = std::move(it->second.handler);
+      route.flat = std::move(it->second.flat);
+    }
+    routes_[model.target_prefix() + "." + op->name] = std::move(route);
+  }
 }
 
-WireResponse Dispatcher::error_response(const Error& error, std::string request_id,
-                                        Codec codec) const {
+WireResponse Dispatcher::error_response(const Error& error, std::string request_id, Codec codec,
+                                        const ErrorTable* errors) const {
   WireResponse response;
-  const AwsErrorShape shape = aws_error_shape(error.code);
+  const AwsErrorShape shape =
+      errors != nullptr ? errors->shape(error.code) : ErrorTable().shape(error.code);
   response.status = shape.http_status;
   if (codec == Codec::cbor) {
     response.content_type = kCborContentType;
-    response.body = cbor_error_body(error);
+    response.body = cbor_error_body(error, shape.type);
     // The Java SDKs read the error code from this header before the body's `__type`.
     response.headers.emplace_back("x-amzn-ErrorType", shape.type);
   } else {
     response.content_type = kJson11;
-    response.body = json_error_body(error);
+    response.body = json_error_body(error, shape.type);
   }
   response.request_id = std::move(request_id);
   return response;
 }
 
 WireResponse Dispatcher::reject(const Error& error, std::string_view content_type) const {
-  return error_response(error, random_request_id(), codec_of(content_type));
+  return error_response(error, random_request_id(), codec_of(content_type), nullptr);
 }
 
 WireResponse Dispatcher::handle(WireRequest& request) const {
@@ -124,11 +134,13 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
     }
     return response;
   };
-  auto fail = [&](errc code, std::string message) {
-    return finish(error_response(make_error(code, std::move(message)), ctx.request_id, ctx.codec));
-  };
+  const Route* route = nullptr;  // once known, its service names the errors
   auto fail_with = [&](const Error& error) {
-    return finish(error_response(error, ctx.request_id, ctx.codec));
+    return finish(error_response(error, ctx.request_id, ctx.codec,
+                                 route != nullptr ? route->errors : nullptr));
+  };
+  auto fail = [&](errc code, std::string message) {
+    return fail_with(make_error(code, std::move(message)));
   };
 
   // The order of AWS's checks: method, then the body (empty, of an unknown type, unreadable),
@@ -139,7 +151,7 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
                             ctx.request_id));
   }
   auto route_it = routes_.find(request.amz_target);
-  const Route* route = route_it == routes_.end() ? nullptr : &route_it->second;
+  route = route_it == routes_.end() ? nullptr : &route_it->second;
   auto unknown_operation = [&] {
     return fail(errc::unknown_operation,
                 request.amz_target.empty()

@@ -5,29 +5,21 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
 #include "protocol/flat_request.h"
 #include "protocol/request_context.h"
+#include "protocol/service_definition.h"
 #include "protocol/service_model.h"
 #include "protocol/wire.h"
 
 namespace kinesis_emulator::protocol {
-
-struct Reply {
-  nlohmann::json document = nlohmann::json::object();
-  // When set, the body already encoded for the request's codec, RequestContext::codec (hot
-  // paths write it directly instead of building a document).
-  std::string encoded;
-};
-
-using Handler = std::function<Result<Reply>(const RequestContext&, nlohmann::json& request)>;
-// The same operation for a body the fast path read (protocol/flat_request.h).
-using FlatHandler = std::function<Result<Reply>(const RequestContext&, const FlatRequest& request)>;
 
 struct DispatcherOptions {
   std::string default_region = "us-east-1";
@@ -38,10 +30,10 @@ class Dispatcher {
  public:
   explicit Dispatcher(DispatcherOptions options) : options_(std::move(options)) {}
 
-  // Registers the handlers of one service; each name must be an operation of `model`.
-  // `flat_handlers` optionally give hot operations a fast path; each also needs a handler.
-  void add_service(const ServiceModel& model, const std::map<std::string, Handler>& handlers,
-                   const std::map<std::string, FlatHandler>& flat_handlers = {});
+  // Registers a service. Throws std::logic_error (a bug, at start-up) for an operation that is
+  // not in the model, a fast path without a handler, or an error name that is not one of the
+  // model's exception shapes.
+  void add_service(ServiceDefinition service);
 
   WireResponse handle(WireRequest& request) const;
 
@@ -54,12 +46,16 @@ class Dispatcher {
     const Operation* operation = nullptr;
     Handler handler;   // empty: modelled but not implemented yet
     FlatHandler flat;  // optional
+    const ErrorTable* errors = nullptr;
   };
 
-  WireResponse error_response(const Error& error, std::string request_id, Codec codec) const;
+  // `errors`: the service's, or null before the request's service is known.
+  WireResponse error_response(const Error& error, std::string request_id, Codec codec,
+                              const ErrorTable* errors) const;
 
   DispatcherOptions options_;
-  std::map<std::string, Route, std::less<>> routes_;  // "Kinesis_20131202.PutRecord" -> route
+  std::vector<std::unique_ptr<ErrorTable>> error_tables_;  // one per service, stable addresses
+  std::map<std::string, Route, std::less<>> routes_;       // "Kinesis_20131202.PutRecord" -> route
 };
 
 }  // namespace kinesis_emulator::protocol

@@ -8,11 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-namespace kinesis_emulator::embedded {
-// Generated at build time from models/kinesis-2013-12-02.json (cmake/EmbedFile.cmake).
-extern const std::string_view kinesis_model_json;
-}  // namespace kinesis_emulator::embedded
-
 namespace kinesis_emulator::protocol {
 namespace {
 
@@ -121,6 +116,9 @@ Result<std::unique_ptr<Shape>> parse_shape(const std::string& name, const model_
     }
     shape->simple_pattern = char_run_pattern(shape->pattern_text);
     if (!shape->simple_pattern) shape->simple_pattern = decimal_pattern(shape->pattern_text);
+  }
+  if (const auto it = def.find("exception"); it != def.end()) {
+    shape->exception = it->is_boolean() && it->get<bool>();
   }
   if (const auto it = def.find("enum"); it != def.end()) {
     if (!it->is_array()) return model_error("shape '" + name + "' has a non-array enum");
@@ -319,18 +317,14 @@ std::vector<const Operation*> ServiceModel::operations() const {
   return out;
 }
 
-const ServiceModel& kinesis_model() {
-  // Never destroyed, so that handlers still running during shutdown can use it.
-  static const ServiceModel* const model = [] {
-    auto parsed = ServiceModel::parse(embedded::kinesis_model_json);
-    if (!parsed) {
-      std::fprintf(stderr, "fatal: the embedded Kinesis service model failed to load: %s\n",
-                   parsed.error().message.c_str());
-      std::abort();
-    }
-    return std::move(parsed).value().release();
-  }();
-  return *model;
+const ServiceModel* ServiceModel::load_embedded(std::string_view json_text, std::string_view name) {
+  auto parsed = ServiceModel::parse(json_text);
+  if (!parsed) {
+    std::fprintf(stderr, "fatal: the embedded %.*s service model failed to load: %s\n",
+                 static_cast<int>(name.size()), name.data(), parsed.error().message.c_str());
+    std::abort();
+  }
+  return std::move(parsed).value().release();
 }
 
 const char* shape_type_name(ShapeType type) {

@@ -65,6 +65,7 @@ struct Shape {
   const Shape* member = nullptr;  // list element
   const Shape* key = nullptr;     // map key
   const Shape* value = nullptr;   // map value
+  bool exception = false;         // an error shape (`"exception": true`)
 
   // Full match of `text` against the pattern; true when the shape has none.
   bool matches_pattern(std::string_view text) const;
@@ -81,6 +82,9 @@ class ServiceModel {
   // Parses a botocore service-2.json document. Fails with errc::internal_failure on a
   // malformed model (this runs at start-up only).
   static Result<std::unique_ptr<ServiceModel>> parse(std::string_view json_text);
+  // A model compiled into the binary: parsed, and never freed (handlers still running during
+  // shutdown may use it); a broken one ends the process, naming `name`.
+  static const ServiceModel* load_embedded(std::string_view json_text, std::string_view name);
 
   const std::string& target_prefix() const { return target_prefix_; }  // "Kinesis_20131202"
   const std::string& api_version() const { return api_version_; }
@@ -94,8 +98,5 @@ class ServiceModel {
   std::map<std::string, std::unique_ptr<Shape>, std::less<>> shapes_;
   std::map<std::string, Operation, std::less<>> operations_;
 };
-
-// The Kinesis Data Streams model compiled into the binary, parsed on first use.
-const ServiceModel& kinesis_model();
 
 }  // namespace kinesis_emulator::protocol

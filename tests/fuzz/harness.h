@@ -28,6 +28,7 @@
 #include "protocol/service_model.h"
 #include "protocol/wire.h"
 #include "services/kinesis/kinesis_service.h"
+#include "services/kinesis/model.h"
 
 namespace kinesis_emulator::fuzz {
 
@@ -104,9 +105,7 @@ class Harness {
     control_plane_ = std::make_unique<limiter::ControlPlaneLimiter>(clock_, control_plane_config);
     // As src/app/main.cc wires them.
     dispatcher_.add_service(
-        protocol::kinesis_model(),
-        services::kinesis::handlers(*engine_, *resources_, control_plane_.get()),
-        services::kinesis::flat_handlers(*engine_));
+        services::kinesis::definition(*engine_, *resources_, control_plane_.get()));
 
     if (Status s = engine_->create_stream(stream_key(), 2, engine::StreamMode::provisioned);
         !s.ok()) {
@@ -168,7 +167,7 @@ class Harness {
 // The Kinesis operations of the model, in the model's (sorted) order: an input's first byte
 // picks one, modulo their count.
 inline const protocol::Operation& pick_operation(uint8_t selector) {
-  static const auto ops = protocol::kinesis_model().operations();
+  static const auto ops = services::kinesis::service_model().operations();
   return *ops[selector % ops.size()];
 }
 

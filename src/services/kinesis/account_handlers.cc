@@ -6,6 +6,7 @@
 
 #include "protocol/service_model.h"
 #include "services/kinesis/handlers.h"
+#include "services/kinesis/model.h"
 #include "services/kinesis/request_fields.h"
 
 namespace kinesis_emulator::services::kinesis {
@@ -25,7 +26,8 @@ json commitment_json(const engine::BillingCommitment& c) {
 const std::vector<std::string>& all_metric_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
-    if (const protocol::Shape* shape = protocol::kinesis_model().find_shape("MetricsName")) {
+    if (const protocol::Shape* shape =
+            services::kinesis::service_model().find_shape("MetricsName")) {
       for (const std::string& v : shape->enum_values) {
         if (v != "ALL") out.push_back(v);
       }

@@ -1,6 +1,7 @@
 #include "services/kinesis/kinesis_service.h"
 
 #include "services/kinesis/handlers.h"
+#include "services/kinesis/model.h"
 #include "services/kinesis/request_fields.h"
 
 namespace kinesis_emulator::services::kinesis {
@@ -38,8 +39,6 @@ std::map<std::string, protocol::Handler> engine_handlers(engine::Engine& engine)
   }
   return out;
 }
-
-}  // namespace
 
 std::map<std::string, protocol::Handler> handlers(engine::Engine& engine,
                                                   engine::ResourceStore& resources,
@@ -130,6 +129,34 @@ std::map<std::string, protocol::FlatHandler> flat_handlers(engine::Engine& engin
     };
   }
   return out;
+}
+
+}  // namespace
+
+protocol::ErrorTable error_table() {
+  return {
+      {errc::resource_not_found, "ResourceNotFoundException", 400},
+      {errc::resource_in_use, "ResourceInUseException", 400},
+      {errc::invalid_argument, "InvalidArgumentException", 400},
+      {errc::expired_iterator, "ExpiredIteratorException", 400},
+      {errc::expired_next_token, "ExpiredNextTokenException", 400},
+      {errc::limit_exceeded, "LimitExceededException", 400},
+      {errc::provisioned_throughput_exceeded, "ProvisionedThroughputExceededException", 400},
+      {errc::access_denied, "AccessDeniedException", 400},
+      {errc::dry_run, "DryRunOperationException", 400},
+  };
+}
+
+protocol::ServiceDefinition definition(engine::Engine& engine, engine::ResourceStore& resources,
+                                       limiter::ControlPlaneLimiter* control_plane) {
+  protocol::ServiceDefinition service;
+  service.model = &service_model();
+  service.errors = error_table();
+  for (auto& [name, handler] : handlers(engine, resources, control_plane)) {
+    service.operations[name].handler = std::move(handler);
+  }
+  for (auto& [name, flat] : flat_handlers(engine)) service.operations[name].flat = std::move(flat);
+  return service;
 }
 
 }  // namespace kinesis_emulator::services::kinesis

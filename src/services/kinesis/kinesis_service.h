@@ -1,25 +1,21 @@
 #pragma once
-// Kinesis Data Streams operations (Kinesis_20131202.*): plain functions from a validated request
-// to a reply, over the engine. No HTTP here.
-
-#include <map>
-#include <string>
+// Kinesis Data Streams (Kinesis_20131202.*) as the protocol layer sees it: the model, the names
+// of its errors and its operations, as plain functions from a validated request to a reply,
+// over the engine. No HTTP here.
 
 #include "engine/engine.h"
 #include "engine/resource_store.h"
 #include "limiter/control_plane_limiter.h"
-#include "protocol/dispatcher.h"
+#include "protocol/service_definition.h"
 
 namespace kinesis_emulator::services::kinesis {
 
-// Every implemented operation, by name. Tags, consumers, policies and monitoring settings live
-// in `resources`, beside the engine.
+// Tags, consumers, policies and monitoring settings live in `resources`, beside the engine.
 // With `control_plane` enabled, every call is first admitted by AWS's per-operation call rates.
-std::map<std::string, protocol::Handler> handlers(
-    engine::Engine& engine, engine::ResourceStore& resources,
-    limiter::ControlPlaneLimiter* control_plane = nullptr);
+protocol::ServiceDefinition definition(engine::Engine& engine, engine::ResourceStore& resources,
+                                       limiter::ControlPlaneLimiter* control_plane = nullptr);
 
-// Fast paths for the hot data-plane operations, beside their handlers above.
-std::map<std::string, protocol::FlatHandler> flat_handlers(engine::Engine& engine);
+// How Kinesis names the engines' errors (the exception shapes of its model).
+protocol::ErrorTable error_table();
 
 }  // namespace kinesis_emulator::services::kinesis

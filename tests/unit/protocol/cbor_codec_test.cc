@@ -1,6 +1,7 @@
 // The CBOR codec on byte-exact fixtures written by hand from RFC 8949 (appendix A has more
 // examples), the way the AWS SDKs for Java (Jackson's CBORGenerator) write them.
 #include "protocol/cbor_codec.h"
+#include "services/kinesis/model.h"
 
 #include <gtest/gtest.h>
 
@@ -230,7 +231,7 @@ TEST(CborWriter, TimestampIsTag1OverIntegerMilliseconds) {
 }
 
 const Shape* output_of(const char* operation) {
-  const Operation* op = kinesis_model().find_operation(operation);
+  const Operation* op = services::kinesis::service_model().find_operation(operation);
   EXPECT_NE(op, nullptr) << operation;
   return op != nullptr ? op->output : nullptr;
 }
@@ -296,7 +297,8 @@ TEST(CborEncode, RoundTripsThroughTheDecoder) {
 }
 
 TEST(CborErrorBody, TypeAndMessage) {
-  EXPECT_EQ(cbor_error_body(make_error(errc::resource_not_found, "Stream x not found.")),
+  EXPECT_EQ(cbor_error_body(make_error(errc::resource_not_found, "Stream x not found."),
+                            "ResourceNotFoundException"),
             hex("A2") + text("__type") + text("ResourceNotFoundException") + text("message") +
                 text("Stream x not found."));
 }

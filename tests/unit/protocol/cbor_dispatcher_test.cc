@@ -4,6 +4,7 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include "services/kinesis/model.h"
 #include "support/hex.h"
 
 #include <algorithm>
@@ -310,7 +311,7 @@ class CborDispatcherTest : public engine::EngineTest {
     auto resources = engine::ResourceStore::open(*engine_, options_);
     ASSERT_TRUE(resources.ok()) << resources.error().message;
     resources_ = std::move(*resources);
-    dispatcher_->add_service(kinesis_model(), services::kinesis::handlers(*engine_, *resources_));
+    dispatcher_->add_service(services::kinesis::definition(*engine_, *resources_));
   }
 
   WireResponse raw(std::string_view operation, std::string body, std::string content_type = kCbor,
@@ -377,7 +378,7 @@ class CborDispatcherTest : public engine::EngineTest {
   // A request in CBOR as the SDKs write it: driven by the operation's input shape, so timestamp
   // members (given as epoch seconds) go out as tag 1 over integer milliseconds.
   static std::string cbor_request(std::string_view operation, const json& request) {
-    const Operation* op = kinesis_model().find_operation(operation);
+    const Operation* op = services::kinesis::service_model().find_operation(operation);
     std::string out;
     cbor_encode(request, op != nullptr ? op->input : nullptr, out);
     return out;
@@ -398,7 +399,7 @@ class CborDispatcherTest : public engine::EngineTest {
     auto typed = TypedCbor::parse(last_.body);
     EXPECT_TRUE(typed.has_value()) << operation << ": the answer is not well-formed CBOR";
     if (!typed) return json();
-    const Operation* op = kinesis_model().find_operation(operation);
+    const Operation* op = services::kinesis::service_model().find_operation(operation);
     EXPECT_NE(op, nullptr) << operation;
     if (op == nullptr) return json();
     if (op->output == nullptr) {
@@ -636,8 +637,9 @@ std::string consumer_answer(const json& timestamp) {
 void check_consumer_answer(const json& timestamp) {
   const auto typed = TypedCbor::parse(consumer_answer(timestamp));
   ASSERT_TRUE(typed.has_value());
-  expect_conforms(*typed, kinesis_model().find_operation("RegisterStreamConsumer")->output,
-                  "RegisterStreamConsumer");
+  expect_conforms(
+      *typed, services::kinesis::service_model().find_operation("RegisterStreamConsumer")->output,
+      "RegisterStreamConsumer");
 }
 
 TEST(CborTypeCheckTest, CatchesWrongTypesAndMissingMembers) {
@@ -645,30 +647,34 @@ TEST(CborTypeCheckTest, CatchesWrongTypesAndMissingMembers) {
   EXPECT_FATAL_FAILURE(check_consumer_answer(1'700'000'000.123), "expected a CBOR timestamp");
   EXPECT_FATAL_FAILURE(check_consumer_answer("2023-11-14"), "expected a CBOR timestamp");
   EXPECT_FATAL_FAILURE(
-      expect_conforms(*TypedCbor::parse(cbor_of({{"Policy", 5}})),
-                      kinesis_model().find_operation("GetResourcePolicy")->output, "x"),
+      expect_conforms(
+          *TypedCbor::parse(cbor_of({{"Policy", 5}})),
+          services::kinesis::service_model().find_operation("GetResourcePolicy")->output, "x"),
       "expected a CBOR string");
   EXPECT_NONFATAL_FAILURE(
-      expect_conforms(*TypedCbor::parse(cbor_of(json::object())),
-                      kinesis_model().find_operation("GetResourcePolicy")->output, "x"),
+      expect_conforms(
+          *TypedCbor::parse(cbor_of(json::object())),
+          services::kinesis::service_model().find_operation("GetResourcePolicy")->output, "x"),
       "required member Policy missing");
   EXPECT_NONFATAL_FAILURE(
-      expect_conforms(*TypedCbor::parse(cbor_of({{"Policy", "{}"}, {"Extra", 1}})),
-                      kinesis_model().find_operation("GetResourcePolicy")->output, "x"),
+      expect_conforms(
+          *TypedCbor::parse(cbor_of({{"Policy", "{}"}, {"Extra", 1}})),
+          services::kinesis::service_model().find_operation("GetResourcePolicy")->output, "x"),
       "member Extra is not in");
   EXPECT_FATAL_FAILURE(
       expect_conforms(*TypedCbor::parse(cbor_of({{"ShardLimit", 5.0},
                                                  {"OpenShardCount", 1},
                                                  {"OnDemandStreamCount", 0},
                                                  {"OnDemandStreamCountLimit", 10}})),
-                      kinesis_model().find_operation("DescribeLimits")->output, "x"),
+                      services::kinesis::service_model().find_operation("DescribeLimits")->output,
+                      "x"),
       "expected a CBOR integer");
   // A blob as base64 text, as the JSON protocol would carry it.
   EXPECT_FATAL_FAILURE(
       expect_conforms(
           *TypedCbor::parse(cbor_of(
               {{"Records", {{{"SequenceNumber", "1"}, {"Data", "AQI="}, {"PartitionKey", "k"}}}}})),
-          kinesis_model().find_operation("GetRecords")->output, "x"),
+          services::kinesis::service_model().find_operation("GetRecords")->output, "x"),
       "expected a CBOR blob");
 }
 
@@ -1111,7 +1117,7 @@ TEST_F(CborDispatcherTest, EveryModelOperationRoundTripsInCbor) {
   // a clear error, in CBOR too.
   const std::set<std::string> not_yet = {"CreateChannel", "DeleteChannel", "DescribeChannel",
                                          "ListChannels", "UpdateChannel"};
-  const std::vector<const Operation*> operations = kinesis_model().operations();
+  const std::vector<const Operation*> operations = services::kinesis::service_model().operations();
   EXPECT_EQ(operations.size(), 45u);
   std::set<std::string> model;
   for (const Operation* op : operations) {

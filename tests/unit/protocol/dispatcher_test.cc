@@ -1,6 +1,10 @@
 #include "protocol/dispatcher.h"
+#include "services/kinesis/kinesis_service.h"
+#include "services/kinesis/model.h"
 
 #include <gtest/gtest.h>
+
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -34,7 +38,10 @@ class DispatcherTest : public ::testing::Test {
     handlers["ListStreams"] = [](const RequestContext&, json&) -> Result<Reply> {
       throw std::runtime_error("boom");
     };
-    dispatcher_.add_service(kinesis_model(), handlers);
+    ServiceDefinition service{
+        &services::kinesis::service_model(), services::kinesis::error_table(), {}};
+    for (auto& [name, handler] : handlers) service.operations[name].handler = handler;
+    dispatcher_.add_service(std::move(service));
   }
 
   WireResponse call(std::string target, std::string body, std::string auth = kAuth,
@@ -204,20 +211,48 @@ TEST(SigV4Region, FromHeaderAndPresignedQuery) {
   EXPECT_EQ(sigv4_region("Bearer x"), "");
 }
 
-TEST(AwsErrorShape, StatusesAndTypes) {
-  EXPECT_EQ(aws_error_shape(errc::internal_failure).http_status, 500u);
-  EXPECT_EQ(aws_error_shape(errc::internal_failure).type, "InternalFailure");
-  EXPECT_EQ(aws_error_shape(errc::missing_authentication_token).http_status, 400u);
-  EXPECT_EQ(aws_error_shape(errc::incomplete_signature).type, "IncompleteSignatureException");
-  EXPECT_EQ(aws_error_shape(errc::invalid_signature).type, "InvalidSignatureException");
-  EXPECT_EQ(aws_error_shape(errc::service_unavailable).http_status, 503u);
-  EXPECT_EQ(aws_error_shape(errc::expired_iterator).type, "ExpiredIteratorException");
-  EXPECT_EQ(aws_error_shape(errc::request_entity_too_large).http_status, 413u);
-  const json body = json::parse(json_error_body(make_error(errc::limit_exceeded, "too many")));
+TEST(ErrorTable, TheProtocolsOwnErrorsThenTheServicesThenInternalFailure) {
+  const ErrorTable none;
+  EXPECT_EQ(none.shape(errc::internal_failure).http_status, 500u);
+  EXPECT_EQ(none.shape(errc::internal_failure).type, "InternalFailure");
+  EXPECT_EQ(none.shape(errc::missing_authentication_token).http_status, 400u);
+  EXPECT_EQ(none.shape(errc::incomplete_signature).type, "IncompleteSignatureException");
+  EXPECT_EQ(none.shape(errc::invalid_signature).type, "InvalidSignatureException");
+  EXPECT_EQ(none.shape(errc::service_unavailable).http_status, 503u);
+  EXPECT_EQ(none.shape(errc::request_entity_too_large).http_status, 413u);
+  // An engine error the service gives no name is a bug of the service: a 500, not a guess.
+  EXPECT_EQ(none.shape(errc::expired_iterator).type, "InternalFailure");
+  EXPECT_EQ(none.shape(errc::expired_iterator).http_status, 500u);
+
+  const ErrorTable kinesis = services::kinesis::error_table();
+  EXPECT_EQ(kinesis.shape(errc::expired_iterator).type, "ExpiredIteratorException");
+  EXPECT_EQ(kinesis.shape(errc::dry_run).type, "DryRunOperationException");
+  EXPECT_EQ(kinesis.shape(errc::serialization).type, "SerializationException");
+
+  const json body = json::parse(json_error_body(make_error(errc::limit_exceeded, "too many"),
+                                                kinesis.shape(errc::limit_exceeded).type));
   EXPECT_EQ(body, json({{"__type", "LimitExceededException"}, {"message", "too many"}}));
   // A SerializationException's message is under a capital M, as AWS writes it.
-  const json serialization = json::parse(json_error_body(make_error(errc::serialization, "x")));
+  const json serialization =
+      json::parse(json_error_body(make_error(errc::serialization, "x"), "SerializationException"));
   EXPECT_EQ(serialization, json({{"__type", "SerializationException"}, {"Message", "x"}}));
+}
+
+TEST(ErrorTable, EveryKinesisErrorIsAnExceptionOfItsModel) {
+  const ErrorTable kinesis = services::kinesis::error_table();
+  for (const ServiceError& e : kinesis.service_errors()) {
+    const Shape* shape = services::kinesis::service_model().find_shape(e.type);
+    ASSERT_NE(shape, nullptr) << e.type;
+    EXPECT_TRUE(shape->exception) << e.type;
+  }
+}
+
+TEST(ErrorTable, ADefinitionNamingAnErrorTheModelLacksIsRefused) {
+  Dispatcher dispatcher({});
+  ServiceDefinition service{&services::kinesis::service_model(),
+                            {{errc::resource_not_found, "NoSuchThingException", 400}},
+                            {}};
+  EXPECT_THROW(dispatcher.add_service(std::move(service)), std::logic_error);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "protocol/flat_request.h"
+#include "services/kinesis/model.h"
 
 #include <random>
 #include <string>
@@ -13,7 +14,7 @@ namespace kinesis_emulator::protocol {
 namespace {
 
 const Operation& op(std::string_view name) {
-  const Operation* found = kinesis_model().find_operation(name);
+  const Operation* found = services::kinesis::service_model().find_operation(name);
   EXPECT_NE(found, nullptr) << name;
   return *found;
 }

@@ -10,6 +10,8 @@
 
 #include "protocol/dispatcher.h"
 #include "protocol/request_context.h"
+#include "services/kinesis/kinesis_service.h"
+#include "services/kinesis/model.h"
 
 namespace kinesis_emulator::protocol {
 namespace {
@@ -88,7 +90,10 @@ class IdentityDispatcherTest : public ::testing::Test {
       r.document = {{"ShardLimit", 1}};
       return r;
     };
-    dispatcher_.add_service(kinesis_model(), handlers);
+    ServiceDefinition service{
+        &services::kinesis::service_model(), services::kinesis::error_table(), {}};
+    for (auto& [name, handler] : handlers) service.operations[name].handler = handler;
+    dispatcher_.add_service(std::move(service));
   }
 
   unsigned call(std::string authorization, std::string target = "/") {

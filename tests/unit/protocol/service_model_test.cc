@@ -1,4 +1,5 @@
 #include "protocol/service_model.h"
+#include "services/kinesis/model.h"
 
 #include <regex>
 #include <string>
@@ -23,7 +24,7 @@ const Member* find_member(const Shape& shape, std::string_view name) {
 }
 
 TEST(ServiceModelTest, EmbeddedKinesisModelHasMetadataAndAllOperations) {
-  const ServiceModel& model = kinesis_model();
+  const ServiceModel& model = services::kinesis::service_model();
   EXPECT_EQ(model.target_prefix(), "Kinesis_20131202");
   EXPECT_EQ(model.api_version(), "2013-12-02");
   const auto ops = model.operations();
@@ -44,11 +45,11 @@ TEST(ServiceModelTest, EmbeddedKinesisModelHasMetadataAndAllOperations) {
 }
 
 TEST(ServiceModelTest, ParsesOnceAndReturnsTheSameInstance) {
-  EXPECT_EQ(&kinesis_model(), &kinesis_model());
+  EXPECT_EQ(&services::kinesis::service_model(), &services::kinesis::service_model());
 }
 
 TEST(ServiceModelTest, OperationsAreSortedAndResolveInputsAndOutputs) {
-  const ServiceModel& model = kinesis_model();
+  const ServiceModel& model = services::kinesis::service_model();
   const auto ops = model.operations();
   for (std::size_t i = 1; i < ops.size(); ++i) EXPECT_LT(ops[i - 1]->name, ops[i]->name);
 
@@ -65,7 +66,7 @@ TEST(ServiceModelTest, OperationsAreSortedAndResolveInputsAndOutputs) {
 }
 
 TEST(ServiceModelTest, StructureMembersKeepModelOrderAndRequiredFlags) {
-  const Shape* input = kinesis_model().find_shape("PutRecordInput");
+  const Shape* input = services::kinesis::service_model().find_shape("PutRecordInput");
   ASSERT_NE(input, nullptr);
   EXPECT_EQ(input->type, ShapeType::structure);
   EXPECT_EQ(
@@ -85,7 +86,7 @@ TEST(ServiceModelTest, StructureMembersKeepModelOrderAndRequiredFlags) {
 }
 
 TEST(ServiceModelTest, StringShapeConstraints) {
-  const Shape* name = kinesis_model().find_shape("StreamName");
+  const Shape* name = services::kinesis::service_model().find_shape("StreamName");
   ASSERT_NE(name, nullptr);
   EXPECT_EQ(name->type, ShapeType::string);
   EXPECT_EQ(name->min, 1);
@@ -97,7 +98,7 @@ TEST(ServiceModelTest, StringShapeConstraints) {
   EXPECT_FALSE(name->matches_pattern(""));
   EXPECT_FALSE(name->matches_pattern("stream/1"));
 
-  const Shape* type = kinesis_model().find_shape("ShardIteratorType");
+  const Shape* type = services::kinesis::service_model().find_shape("ShardIteratorType");
   ASSERT_NE(type, nullptr);
   EXPECT_EQ(type->enum_values,
             (std::vector<std::string>{"AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON",
@@ -105,20 +106,20 @@ TEST(ServiceModelTest, StringShapeConstraints) {
   EXPECT_FALSE(type->pattern.has_value());
   EXPECT_TRUE(type->matches_pattern("anything"));
 
-  const Shape* limit = kinesis_model().find_shape("GetRecordsInputLimit");
+  const Shape* limit = services::kinesis::service_model().find_shape("GetRecordsInputLimit");
   ASSERT_NE(limit, nullptr);
   EXPECT_EQ(limit->type, ShapeType::integer);
   EXPECT_EQ(limit->min, 1);
   EXPECT_EQ(limit->max, 10000);
 
-  const Shape* retention = kinesis_model().find_shape("RetentionPeriodHours");
+  const Shape* retention = services::kinesis::service_model().find_shape("RetentionPeriodHours");
   ASSERT_NE(retention, nullptr);
   EXPECT_FALSE(retention->min.has_value());
   EXPECT_FALSE(retention->max.has_value());
 }
 
 TEST(ServiceModelTest, ContainersResolveTheirElementShapes) {
-  const ServiceModel& model = kinesis_model();
+  const ServiceModel& model = services::kinesis::service_model();
   const Shape* entries = model.find_shape("PutRecordsRequestEntryList");
   ASSERT_NE(entries, nullptr);
   EXPECT_EQ(entries->type, ShapeType::list);
@@ -144,7 +145,7 @@ TEST(ServiceModelTest, ContainersResolveTheirElementShapes) {
 }
 
 TEST(ServiceModelTest, AlternationPatternsAreAnchoredAsAWhole) {
-  const Shape* hash_key = kinesis_model().find_shape("HashKey");
+  const Shape* hash_key = services::kinesis::service_model().find_shape("HashKey");
   ASSERT_NE(hash_key, nullptr);
   EXPECT_EQ(hash_key->pattern_text, "0|([1-9]\\d{0,38})");
   EXPECT_TRUE(hash_key->matches_pattern("0"));
@@ -157,7 +158,7 @@ TEST(ServiceModelTest, AlternationPatternsAreAnchoredAsAWhole) {
 }
 
 TEST(ServiceModelTest, ArnPatternsMatchRealArns) {
-  const ServiceModel& model = kinesis_model();
+  const ServiceModel& model = services::kinesis::service_model();
   const Shape* stream_arn = model.find_shape("StreamARN");
   ASSERT_NE(stream_arn, nullptr);
   EXPECT_FALSE(stream_arn->simple_pattern.has_value());  // a real regex
@@ -189,7 +190,7 @@ TEST(ServiceModelTest, SimplePatternsAgreeWithTheRegex) {
   inputs.push_back("1" + std::string(129, '7'));
   int checked_shapes = 0;
   for (const char* name : {"StreamName", "ShardId", "ConsumerName", "HashKey", "SequenceNumber"}) {
-    const Shape* shape = kinesis_model().find_shape(name);
+    const Shape* shape = services::kinesis::service_model().find_shape(name);
     ASSERT_NE(shape, nullptr) << name;
     ASSERT_TRUE(shape->simple_pattern.has_value()) << name;
     ASSERT_TRUE(shape->pattern.has_value()) << name;

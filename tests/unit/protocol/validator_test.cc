@@ -1,4 +1,5 @@
 #include "protocol/validator.h"
+#include "services/kinesis/model.h"
 
 #include <cstdint>
 #include <string>
@@ -15,7 +16,7 @@ namespace {
 using nlohmann::json;
 
 const Operation& op(std::string_view name) {
-  const Operation* found = kinesis_model().find_operation(name);
+  const Operation* found = services::kinesis::service_model().find_operation(name);
   EXPECT_NE(found, nullptr) << name;
   return *found;
 }
