@@ -1,36 +1,21 @@
-// kinesis-emulator: wires configuration, storage, the engine, the protocol layer and the HTTP
-// front end together, then runs the I/O pool until SIGINT or SIGTERM.
+// kinesis-emulator: the command line and environment to Options, then the server (src/server/,
+// the same one include/kinesis_emulator/ offers in-process) until SIGINT or SIGTERM.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include <malloc.h>
+#include <signal.h>
 #include <sys/resource.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <iostream>
-#include <thread>
-#include <vector>
 
-#include "common/clock.h"
 #include "config/config.h"
-#include "engine/engine.h"
-#include "engine/resource_store.h"
+#include "kinesis_emulator/server.h"
 #include "net/health_probe.h"
-#include "net/http_server.h"
-#include "net/periodic_task.h"
-#include "net/self_signed_certificate.h"
-#include "net/tls_context.h"
-#include "protocol/dispatcher.h"
-#include "protocol/router.h"
-#include "protocol/service_model.h"
-#include "services/admin/admin_routes.h"
-#include "services/kinesis/kinesis_service.h"
-#include "services/kinesis/model.h"
-#include "storage/wal_syncer.h"
 
 using namespace kinesis_emulator;
 
@@ -56,27 +41,37 @@ void bound_malloc_growth() {
   mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 }
 
-// --initialize-streams: made before the first request can arrive, so that a health check that
-// answers means the streams are there.
-Status create_initial_streams(engine::Engine& engine, const config::Config& cfg) {
-  for (const config::InitialStream& initial : cfg.initial_streams) {
-    const engine::StreamKey key{cfg.account_id,
-                                initial.region.empty() ? cfg.region : initial.region, initial.name};
-    if (engine.describe_stream(key).ok()) {
-      spdlog::info("stream {} ({}) exists already; kept as it is", key.name, key.region);
-      continue;
-    }
-    engine::CreateStreamOptions create;
-    create.active_at_once = true;
-    if (Status s =
-            engine.create_stream(key, initial.shards, engine::StreamMode::provisioned, create);
-        !s.ok()) {
-      return make_error(s.error().code,
-                        "--initialize-streams " + key.name + ": " + s.error().message);
-    }
-    spdlog::info("created stream {} ({}, {} shards)", key.name, key.region, initial.shards);
+Options options_of(const config::Config& cfg) {
+  Options o;
+  o.host = cfg.host;
+  o.port = cfg.port;
+  o.in_memory = cfg.in_memory;
+  o.data_dir = cfg.data_dir;
+  o.verify_data = cfg.verify_data;
+  o.sync = cfg.sync;
+  o.create_stream_ms = cfg.create_stream_ms;
+  o.delete_stream_ms = cfg.delete_stream_ms;
+  o.update_stream_ms = cfg.update_stream_ms;
+  o.shard_limit = cfg.shard_limit;
+  o.region = cfg.region;
+  o.account_id = cfg.account_id;
+  o.threads = cfg.threads;
+  o.idle_timeout_s = cfg.idle_timeout_s;
+  o.throughput_limits = cfg.throughput_limits;
+  o.shard_write_bytes_per_sec = cfg.shard_write_bytes_per_sec;
+  o.shard_write_records_per_sec = cfg.shard_write_records_per_sec;
+  o.shard_read_bytes_per_sec = cfg.shard_read_bytes_per_sec;
+  o.shard_read_calls_per_sec = cfg.shard_read_calls_per_sec;
+  o.control_plane_limits = cfg.control_plane_limits;
+  o.controllable_clock = cfg.clock == "controllable";
+  for (const config::InitialStream& s : cfg.initial_streams) {
+    o.initial_streams.push_back({s.name, s.shards, s.region});
   }
-  return {};
+  o.tls = cfg.tls;
+  o.tls_cert = cfg.tls_cert;
+  o.tls_key = cfg.tls_key;
+  o.tls_dir = cfg.tls_dir;
+  return o;
 }
 
 }  // namespace
@@ -102,139 +97,33 @@ int main(int argc, char** argv) {
 
   raise_open_files_limit();
 
-  SystemClock system_clock;
-  ManualClock controllable_clock(system_clock.now_ms());
-  const bool controllable = cfg.clock == "controllable";
-  const Clock& clock = controllable ? static_cast<const Clock&>(controllable_clock) : system_clock;
-  storage::StoreOptions store_options;
-  store_options.path = cfg.data_dir;
-  store_options.in_memory = cfg.in_memory;
-  store_options.verify_checksums = cfg.verify_data;
-  engine::EngineOptions engine_options;
-  engine_options.create_delay_ms = cfg.create_stream_ms;
-  engine_options.delete_delay_ms = cfg.delete_stream_ms;
-  engine_options.update_delay_ms = cfg.update_stream_ms;
-  engine_options.shard_limit = cfg.shard_limit;
-  engine_options.throughput.enabled = cfg.throughput_limits;
-  limiter::ShardLimits& provisioned = engine_options.throughput.provisioned;
-  provisioned.write_bytes_per_s = cfg.shard_write_bytes_per_sec;
-  provisioned.write_records_per_s = cfg.shard_write_records_per_sec;
-  provisioned.read_bytes_per_s = cfg.shard_read_bytes_per_sec;
-  provisioned.read_calls_per_s = cfg.shard_read_calls_per_sec;
-  auto engine = engine::Engine::open(store_options, engine_options, clock);
-  if (!engine.ok()) {
-    spdlog::critical("cannot start: {}", engine.error().message);
+  // Blocked before the server's threads start, so that they inherit the mask and the signals
+  // wait for sigwait below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::unique_ptr<Server> server;
+  try {
+    server = Server::start(options_of(cfg));
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot start: {}", e.what());
     return 1;
   }
-
-  if (Status s = create_initial_streams(**engine, cfg); !s.ok()) {
-    spdlog::critical("cannot start: {}", s.error().message);
-    return 1;
-  }
-
-  auto resources = engine::ResourceStore::open(**engine, engine_options);
-  if (!resources.ok()) {
-    spdlog::critical("cannot start: {}", resources.error().message);
-    return 1;
-  }
-
-  protocol::Dispatcher dispatcher({cfg.region, cfg.account_id});
-  limiter::ControlPlaneConfig control_plane_config;
-  control_plane_config.enabled = cfg.control_plane_limits;
-  limiter::ControlPlaneLimiter control_plane(clock, control_plane_config);
-  dispatcher.add_service(services::kinesis::definition(**engine, **resources, &control_plane));
-  protocol::Router router(dispatcher);
-  services::admin::AdminOptions admin;
-  admin.version = KE_VERSION;
-  admin.services = {"kinesis"};
-  admin.clock_mode = cfg.clock;
-  if (controllable) {
-    admin.clock = &controllable_clock;
-    admin.after_clock_moved = [&engine] {
-      if (Status s = (*engine)->trim_expired(); !s.ok()) {
-        spdlog::warn("retention trimming failed: {}", s.error().message);
-      }
-    };
-  }
-  services::admin::add_admin_routes(router, std::move(admin));
-
-  const unsigned threads =
-      cfg.threads != 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
-  boost::asio::io_context ioc(static_cast<int>(threads));
-  net::ServerOptions server_options;
-  server_options.host = cfg.host;
-  server_options.port = cfg.port;
-  server_options.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
-  std::unique_ptr<storage::WalSyncer> syncer;
-  if (cfg.sync && !cfg.in_memory) {
-    storage::Store& store = (*engine)->store();
-    syncer = std::make_unique<storage::WalSyncer>([&store] { return store.last_write(); },
-                                                  [&store] { return store.sync_wal(); });
-    server_options.before_reply = [&syncer](std::function<void(bool)> done) {
-      syncer->after_sync(std::move(done));
-    };
-  }
-  std::string tls_cert = cfg.tls_cert;
-  if (cfg.tls) {
-    std::string tls_key = cfg.tls_key;
-    if (tls_cert.empty()) {
-      auto made = net::ensure_self_signed_certificate(cfg.tls_dir);
-      if (!made.ok()) {
-        spdlog::critical("{}", made.error().message);
-        return 1;
-      }
-      tls_cert = made->cert;
-      tls_key = made->key;
-    }
-    auto tls = net::make_tls_context(tls_cert, tls_key);
-    if (!tls.ok()) {
-      spdlog::critical("{}", tls.error().message);
-      return 1;
-    }
-    server_options.tls = std::move(*tls);
-  }
-  net::HttpServer server(ioc, server_options, router);
-  auto endpoint = server.start();
-  if (!endpoint.ok()) {
-    spdlog::critical("{}", endpoint.error().message);
-    return 1;
-  }
-
-  auto trimmer = std::make_shared<net::PeriodicTask>(ioc, std::chrono::seconds(30), [&] {
-    if (Status s = (*engine)->trim_expired(); !s.ok()) {
-      spdlog::warn("retention trimming failed: {}", s.error().message);
-    }
-  });
-  trimmer->start();
-
-  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int signal_number) {
-    spdlog::info("signal {} received, shutting down", signal_number);
-    // Requests in flight are finished and answered first (HTTP/2: GOAWAY), then the loop ends.
-    server.shut_down([&] {
-      trimmer->stop();
-      ioc.stop();
-    });
-  });
-
-  if (controllable) {
-    spdlog::info("controllable clock at {} ms: move it with POST /_emulator/clock",
-                 controllable_clock.now_ms());
-  }
-  std::printf("kinesis-emulator listening on http://%s:%u (data: %s)\n",
-              endpoint->address().to_string().c_str(), static_cast<unsigned>(endpoint->port()),
-              (*engine)->storage_description().c_str());
+  std::printf("kinesis-emulator listening on %s (data: %s)\n", server->endpoint_url().c_str(),
+              server->storage_description().c_str());
   if (cfg.tls) {
     std::printf("TLS on the same port: https://localhost:%u (certificate: %s)\n",
-                static_cast<unsigned>(endpoint->port()), tls_cert.c_str());
+                static_cast<unsigned>(server->port()), server->tls_certificate().c_str());
   }
   std::fflush(stdout);
 
-  std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
-  for (auto& t : pool) t.join();
-  if (syncer) spdlog::debug("--sync: {} WAL fsyncs", syncer->syncs());
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("signal {} received, shutting down", signal_number);
+  server->stop();
   spdlog::debug("stopped");
   return 0;
 }
