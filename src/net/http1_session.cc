@@ -93,26 +93,25 @@ class Http1Session : public Connection, public std::enable_shared_from_this<Http
     http::request<http::string_body>& req = parser_->get();
     protocol::WireRequest wire = wire_request(req);
     wire.transport = std::is_same_v<Stream, TlsStream> ? "http/1.1+tls" : "http/1.1";
-    protocol::WireResponse response = context_.router.handle(wire);
-    const bool keep_alive = req.keep_alive() && !closing_;
-    if (options().before_reply) {
-      return options().before_reply(
-          [self = this->shared_from_this(), response = std::move(response), keep_alive,
-           version = req.version(), content_type = std::string(wire.content_type)](bool ok) {
-            asio::post(self->stream_.get_executor(), [=]() mutable {
-              if (!ok) response = self->not_durable(content_type);
-              self->send(std::move(response), keep_alive && !self->closing_, version);
-            });
-          });
+    keep_alive_ = req.keep_alive() && !closing_;
+    version_ = req.version();
+    if (!answer_later_) {
+      // Made once: one request at a time, so the answer's framing waits in the members above.
+      answer_later_ = [weak = this->weak_from_this()](protocol::WireResponse response) {
+        auto self = weak.lock();
+        if (!self) return;
+        asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+          self->waiting_.reset();
+          self->send(std::move(response), self->keep_alive_ && !self->closing_, self->version_);
+        });
+      };
     }
-    send(std::move(response), keep_alive, req.version());
-  }
-
-  protocol::WireResponse not_durable(std::string_view content_type) const {
-    return context_.router.reject(
-        make_error(errc::internal_failure,
-                   "The request was carried out but could not be made durable."),
-        content_type);
+    // Nothing else holds the session while its answer waits (no read or write is pending).
+    waiting_ = this->shared_from_this();
+    std::optional<protocol::WireResponse> response = context_.router.handle(wire, answer_later_);
+    if (!response) return;
+    waiting_.reset();
+    send(std::move(*response), keep_alive_, version_);
   }
 
   void send_rejection(errc code, std::string message, unsigned status = 0) {
@@ -157,6 +156,11 @@ class Http1Session : public Connection, public std::enable_shared_from_this<Http
   std::string body_;  // and its body
   bool reading_ = false;
   bool closing_ = false;
+  // The request being answered: how to frame its answer, and the way for a late one.
+  bool keep_alive_ = false;
+  unsigned version_ = 11;
+  protocol::Respond answer_later_;
+  std::shared_ptr<Http1Session> waiting_;  // set while an answer waits (--sync)
 };
 
 template <class Stream>

@@ -80,24 +80,17 @@ class Http2Session : public Connection, public std::enable_shared_from_this<Http
   // Each request is answered on the connection's strand, now or (with --sync) once durable.
   void handle(int32_t id, protocol::WireRequest& request) {
     request.transport = std::is_same_v<Stream, TlsStream> ? "h2+tls" : "h2c";
-    protocol::WireResponse response = context_.router.handle(request);
-    const auto& before_reply = context_.options.before_reply;
-    if (!before_reply) return h2_.respond(id, std::move(response));
-    before_reply([self = this->shared_from_this(), id, response = std::move(response),
-                  content_type = std::string(request.content_type)](bool ok) mutable {
-      asio::post(self->stream_.get_executor(), [self, id, ok, response = std::move(response),
-                                                content_type = std::move(content_type)]() mutable {
-        if (self->closed_) return;
-        if (!ok) {
-          response = self->context_.router.reject(
-              make_error(errc::internal_failure,
-                         "The request was carried out but could not be made durable."),
-              content_type);
-        }
-        self->h2_.respond(id, std::move(response));
-        self->flush();
-      });
-    });
+    std::optional<protocol::WireResponse> response = context_.router.handle(
+        request, [weak = this->weak_from_this(), id](protocol::WireResponse late) {
+          auto self = weak.lock();
+          if (!self) return;
+          asio::post(self->stream_.get_executor(), [self, id, late = std::move(late)]() mutable {
+            if (self->closed_) return;
+            self->h2_.respond(id, std::move(late));
+            self->flush();
+          });
+        });
+    if (response) h2_.respond(id, std::move(*response));
   }
 
   void flush() {

@@ -31,10 +31,6 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace{5000};
   // When set, the port also speaks TLS (net/tls_context.h), told apart by the first byte.
   std::shared_ptr<boost::asio::ssl::context> tls;
-  // When set, every reply waits for it before being written (--sync: until the WAL is
-  // fsynced); it calls its argument with false if that failed. Called on an I/O thread; may
-  // call back on any thread.
-  std::function<void(std::function<void(bool ok)>)> before_reply;
 };
 
 }  // namespace kinesis_emulator::net

@@ -117,6 +117,21 @@ WireResponse Dispatcher::reject(const Error& error, std::string_view content_typ
   return error_response(error, random_request_id(), codec_of(content_type), nullptr);
 }
 
+std::optional<WireResponse> Dispatcher::handle(WireRequest& request, const Respond& later) const {
+  WireResponse response = handle(request);
+  if (!durability_ || response.status != 200) return response;
+  durability_([this, later, response = std::move(response),
+               content_type = std::string(request.content_type)](bool durable) mutable {
+    if (!durable) {
+      response = reject(make_error(errc::internal_failure,
+                                   "The request was carried out but could not be made durable."),
+                        content_type);
+    }
+    later(std::move(response));
+  });
+  return std::nullopt;
+}
+
 WireResponse Dispatcher::handle(WireRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
   RequestContext ctx;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,7 +36,17 @@ class Dispatcher {
   // model's exception shapes.
   void add_service(ServiceDefinition service);
 
+  // The answer to `request`, as the handler gave it.
   WireResponse handle(WireRequest& request) const;
+  // The same, held back until it is durable when wait_until_durable() is set: the answer now,
+  // or nullopt and `later` called once (from any thread) when it may leave.
+  std::optional<WireResponse> handle(WireRequest& request, const Respond& later) const;
+
+  // --sync: `wait(done)` calls `done(true)` once everything written so far is durable, or
+  // `done(false)` if that failed. A successful answer waits for it; an error changed nothing
+  // and leaves at once.
+  using DurabilityWait = std::function<void(std::function<void(bool durable)>)>;
+  void wait_until_durable(DurabilityWait wait) { durability_ = std::move(wait); }
 
   // An AWS-shaped error answer for a request refused before it reached a handler (too large,
   // unparseable HTTP); in CBOR when `content_type` (the request's, if known) asks for CBOR.
@@ -54,6 +65,7 @@ class Dispatcher {
                               const ErrorTable* errors) const;
 
   DispatcherOptions options_;
+  DurabilityWait durability_;
   std::vector<std::unique_ptr<ErrorTable>> error_tables_;  // one per service, stable addresses
   std::map<std::string, Route, std::less<>> routes_;       // "Kinesis_20131202.PutRecord" -> route
 };

@@ -67,13 +67,20 @@ WireResponse Router::local(const WireRequest& request) const {
                              body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-WireResponse Router::handle(WireRequest& request) const {
+std::optional<WireResponse> Router::handle(WireRequest& request, const Respond& later) const {
   const bool from_page = !request.origin.empty();
   if (from_page && request.method == "OPTIONS") return preflight(request);
-  WireResponse response = request.path().starts_with(kEmulatorPathPrefix)
-                              ? local(request)
-                              : dispatcher_.handle(request);
-  if (from_page) add_cors_headers(response);
+  if (request.path().starts_with(kEmulatorPathPrefix)) {
+    WireResponse response = local(request);
+    if (from_page) add_cors_headers(response);
+    return response;
+  }
+  if (!from_page) return dispatcher_.handle(request, later);
+  std::optional<WireResponse> response = dispatcher_.handle(request, [later](WireResponse r) {
+    add_cors_headers(r);
+    later(std::move(r));
+  });
+  if (response) add_cors_headers(*response);
   return response;
 }
 

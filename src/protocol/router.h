@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,7 +26,9 @@ class Router {
   // `path` is exact, e.g. "/_emulator/health".
   void add_local_route(std::string path, LocalHandler handler);
 
-  WireResponse handle(WireRequest& request) const;
+  // The answer now, or (with --sync, see Dispatcher::wait_until_durable) nullopt and `later`
+  // called once, from any thread, with it.
+  std::optional<WireResponse> handle(WireRequest& request, const Respond& later) const;
 
   // For requests refused before they could be read whole (see Dispatcher::reject).
   WireResponse reject(const Error& error, std::string_view content_type = {}) const {

@@ -1,6 +1,7 @@
 #pragma once
 // What the protocol layer needs from an HTTP request and gives back, free of any HTTP library.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -62,5 +63,8 @@ struct WireResponse {
   // An answer to HEAD: the head says how long the body would be, and the body is not sent.
   bool omit_body = false;
 };
+
+// An answer given later, from any thread (see Router::handle).
+using Respond = std::function<void(WireResponse)>;
 
 }  // namespace kinesis_emulator::protocol

@@ -104,6 +104,13 @@ struct Server::Impl {
     control_plane_config.enabled = options.control_plane_limits;
     control_plane = std::make_unique<limiter::ControlPlaneLimiter>(clock, control_plane_config);
     dispatcher.add_service(services::kinesis::definition(*engine, *resources, control_plane.get()));
+    if (options.sync && !options.in_memory) {
+      storage::Store& store = engine->store();
+      syncer = std::make_unique<storage::WalSyncer>([&store] { return store.last_write(); },
+                                                    [&store] { return store.sync_wal(); });
+      dispatcher.wait_until_durable(
+          [this](std::function<void(bool)> done) { syncer->after_sync(std::move(done)); });
+    }
 
     services::admin::AdminOptions admin;
     admin.version = KE_VERSION;
@@ -127,14 +134,6 @@ struct Server::Impl {
     s.host = options.host;
     s.port = options.port;
     s.idle_timeout = std::chrono::seconds(options.idle_timeout_s);
-    if (options.sync && !options.in_memory) {
-      storage::Store& store = engine->store();
-      syncer = std::make_unique<storage::WalSyncer>([&store] { return store.last_write(); },
-                                                    [&store] { return store.sync_wal(); });
-      s.before_reply = [this](std::function<void(bool)> done) {
-        syncer->after_sync(std::move(done));
-      };
-    }
     if (options.tls) {
       certificate = options.tls_cert;
       std::string key = options.tls_key;

@@ -2,8 +2,12 @@
 headers, idle connections; and --sync, which holds every reply until the WAL is fsynced."""
 
 import json
+import re
 import resource
+import shutil
 import socket
+import subprocess
+import tempfile
 import threading
 import time
 import unittest
@@ -170,6 +174,55 @@ class SyncModeTest(unittest.TestCase):
         stored = {r["Data"].decode(): r["SequenceNumber"]
                   for records in read_stream(self.kin, stream).values() for r in records}
         self.assertEqual(stored, acked)
+
+
+class SyncCountTest(unittest.TestCase):
+    """--sync holds successful answers until a WAL fsync covers them, whichever way they came;
+    concurrent requests share fsyncs, and errors (which changed nothing) do not wait."""
+
+    def test_answers_wait_for_shared_fsyncs(self):
+        server = Server(extra_args=["--sync", "--log-level", "debug"])
+        self.addCleanup(server.cleanup)
+        server.start()
+        kin = server.client()
+        stream = unique_name("sync-count")
+        kin.create_stream(StreamName=stream, ShardCount=1)
+        wait_active(kin, stream)
+
+        def writer(w):
+            client = server.client()
+            for i in range(25):
+                client.put_record(StreamName=stream, Data=b"x", PartitionKey=f"{w}-{i}")
+
+        threads = [threading.Thread(target=writer, args=(w,)) for w in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        with self.assertRaises(Exception):
+            kin.describe_stream(StreamName=stream + "-missing")
+        # The same wait over HTTP/2: 100 multiplexed PutRecords, every one answered 200.
+        if shutil.which("h2load"):
+            body = json.dumps({"StreamName": stream, "PartitionKey": "k", "Data": "eA=="})
+            with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+                f.write(body)
+                f.flush()
+                headers = support.signed_headers(server.endpoint, "PutRecord", body.encode())
+                cmd = ["h2load", "-n", "100", "-c", "2", "-m", "10", "-d", f.name]
+                for k, v in headers.items():
+                    if k.lower() not in ("host", "content-length"):
+                        cmd += ["-H", f"{k}: {v}"]
+                out = subprocess.run(cmd + [server.endpoint + "/"], capture_output=True,
+                                     text=True, timeout=120).stdout
+            self.assertIn("100 2xx", out, out)
+        server.stop()
+        m = re.search(r"--sync: (\d+) WAL fsyncs", server.stderr_text())
+        self.assertIsNotNone(m, server.stderr_text()[-2000:])
+        fsyncs = int(m.group(1))
+        # 200 puts over HTTP/1.1 from 8 writers and 100 over HTTP/2 (and a few control-plane
+        # calls): at least one fsync, and fewer than one per answer, since they are shared.
+        self.assertGreaterEqual(fsyncs, 1)
+        self.assertLess(fsyncs, 300)
 
 
 if __name__ == "__main__":
