@@ -41,39 +41,6 @@ void bound_malloc_growth() {
   mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 }
 
-Options options_of(const config::Config& cfg) {
-  Options o;
-  o.host = cfg.host;
-  o.port = cfg.port;
-  o.in_memory = cfg.in_memory;
-  o.data_dir = cfg.data_dir;
-  o.verify_data = cfg.verify_data;
-  o.sync = cfg.sync;
-  o.create_stream_ms = cfg.create_stream_ms;
-  o.delete_stream_ms = cfg.delete_stream_ms;
-  o.update_stream_ms = cfg.update_stream_ms;
-  o.shard_limit = cfg.shard_limit;
-  o.region = cfg.region;
-  o.account_id = cfg.account_id;
-  o.threads = cfg.threads;
-  o.idle_timeout_s = cfg.idle_timeout_s;
-  o.throughput_limits = cfg.throughput_limits;
-  o.shard_write_bytes_per_sec = cfg.shard_write_bytes_per_sec;
-  o.shard_write_records_per_sec = cfg.shard_write_records_per_sec;
-  o.shard_read_bytes_per_sec = cfg.shard_read_bytes_per_sec;
-  o.shard_read_calls_per_sec = cfg.shard_read_calls_per_sec;
-  o.control_plane_limits = cfg.control_plane_limits;
-  o.controllable_clock = cfg.clock == "controllable";
-  for (const config::InitialStream& s : cfg.initial_streams) {
-    o.initial_streams.push_back({s.name, s.shards, s.region});
-  }
-  o.tls = cfg.tls;
-  o.tls_cert = cfg.tls_cert;
-  o.tls_key = cfg.tls_key;
-  o.tls_dir = cfg.tls_dir;
-  return o;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -85,7 +52,7 @@ int main(int argc, char** argv) {
   }
   const config::Config& cfg = *parsed.config;
   if (cfg.health_check) {
-    const net::HealthProbeResult health = net::probe_health(cfg.host, cfg.port);
+    const net::HealthProbeResult health = net::probe_health(cfg.server.host, cfg.server.port);
     (health.running ? std::cout : std::cerr) << health.detail << "\n";
     return health.running ? 0 : 1;
   }
@@ -107,14 +74,14 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<Server> server;
   try {
-    server = Server::start(options_of(cfg));
+    server = Server::start(cfg.server);
   } catch (const std::exception& e) {
     spdlog::critical("cannot start: {}", e.what());
     return 1;
   }
   std::printf("kinesis-emulator listening on %s (data: %s)\n", server->endpoint_url().c_str(),
               server->storage_description().c_str());
-  if (cfg.tls) {
+  if (cfg.server.tls) {
     std::printf("TLS on the same port: https://localhost:%u (certificate: %s)\n",
                 static_cast<unsigned>(server->port()), server->tls_certificate().c_str());
   }

@@ -90,43 +90,45 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   CLI::App app{"kinesis-emulator: a local Amazon Kinesis Data Streams server", "kinesis-emulator"};
   app.get_formatter()->column_width(36);
   app.set_version_flag("--version", std::string("kinesis-emulator ") + KE_VERSION);
-  app.add_option("--host", c.host, "Address to listen on")
+  app.add_option("--host", c.server.host, "Address to listen on")
       ->envname("KINESIS_EMULATOR_HOST")
       ->capture_default_str();
-  app.add_option("--port", c.port, "TCP port (0 picks a free one)")
+  app.add_option("--port", c.server.port, "TCP port (0 picks a free one)")
       ->envname("KINESIS_EMULATOR_PORT")
       ->capture_default_str();
-  auto* data_dir = app.add_option("--data-dir", c.data_dir,
+  auto* data_dir = app.add_option("--data-dir", c.server.data_dir,
                                   "Where streams are stored [default: " + default_data_dir() + "]")
                        ->envname("KINESIS_EMULATOR_DATA_DIR");
-  app.add_flag("--in-memory", c.in_memory, "Keep everything in memory; nothing survives exit")
+  app.add_flag("--in-memory", c.server.in_memory,
+               "Keep everything in memory; nothing survives exit")
       ->envname("KINESIS_EMULATOR_IN_MEMORY")
       ->excludes(data_dir);
-  app.add_flag("--sync", c.sync,
+  app.add_flag("--sync", c.server.sync,
                "Acknowledge writes only once fsynced (power-loss durability); concurrent "
                "requests share one fsync")
       ->envname("KINESIS_EMULATOR_SYNC");
-  app.add_flag("--verify-data", c.verify_data,
+  app.add_flag("--verify-data", c.server.verify_data,
                "At start-up, read all stored data to check its checksums (slower with more data)")
       ->envname("KINESIS_EMULATOR_VERIFY_DATA");
-  app.add_option("--idle-timeout", c.idle_timeout_s,
+  app.add_option("--idle-timeout", c.server.idle_timeout_s,
                  "Seconds a connection may wait for, or take to send, a whole request")
       ->envname("KINESIS_EMULATOR_IDLE_TIMEOUT")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  app.add_option("--create-stream-ms", c.create_stream_ms, "Time a stream stays CREATING")
+  app.add_option("--create-stream-ms", c.server.create_stream_ms, "Time a stream stays CREATING")
       ->envname("KINESIS_EMULATOR_CREATE_STREAM_MS")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  app.add_option("--delete-stream-ms", c.delete_stream_ms, "Time a stream stays DELETING")
+  app.add_option("--delete-stream-ms", c.server.delete_stream_ms, "Time a stream stays DELETING")
       ->envname("KINESIS_EMULATOR_DELETE_STREAM_MS")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  app.add_option("--update-stream-ms", c.update_stream_ms, "Time a stream stays UPDATING")
+  app.add_option("--update-stream-ms", c.server.update_stream_ms, "Time a stream stays UPDATING")
       ->envname("KINESIS_EMULATOR_UPDATE_STREAM_MS")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  app.add_option("--shard-limit", c.shard_limit, "Open shards allowed per account and region")
+  app.add_option("--shard-limit", c.server.shard_limit,
+                 "Open shards allowed per account and region")
       ->envname("KINESIS_EMULATOR_SHARD_LIMIT")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -134,10 +136,11 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
       ->envname("KINESIS_EMULATOR_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
-  app.add_option("--region", c.region, "Region of requests that carry no SigV4 credential scope")
+  app.add_option("--region", c.server.region,
+                 "Region of requests that carry no SigV4 credential scope")
       ->envname("KINESIS_EMULATOR_REGION")
       ->capture_default_str();
-  app.add_option("--account-id", c.account_id, "AWS account id used in ARNs and messages")
+  app.add_option("--account-id", c.server.account_id, "AWS account id used in ARNs and messages")
       ->envname("KINESIS_EMULATOR_ACCOUNT_ID")
       ->check([](const std::string& v) {
         return v.size() == 12 && v.find_first_not_of("0123456789") == std::string::npos
@@ -145,38 +148,38 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
                    : std::string("must be 12 digits");
       })
       ->capture_default_str();
-  app.add_option("--threads", c.threads, "I/O threads (0: one per CPU)")
+  app.add_option("--threads", c.server.threads, "I/O threads (0: one per CPU)")
       ->envname("KINESIS_EMULATOR_THREADS")
       ->capture_default_str();
 
   const auto on_off = CLI::IsMember({"on", "off"});
-  std::string throughput = c.throughput_limits ? "on" : "off";
+  std::string throughput = c.server.throughput_limits ? "on" : "off";
   app.add_option("--throughput-limits", throughput,
                  "Per-shard limits (1 MiB/s and 1,000 records/s in, 2 MiB/s and 5 reads/s out)")
       ->envname("KINESIS_EMULATOR_THROUGHPUT_LIMITS")
       ->check(on_off)
       ->capture_default_str();
-  app.add_option("--shard-write-bytes-per-sec", c.shard_write_bytes_per_sec,
+  app.add_option("--shard-write-bytes-per-sec", c.server.shard_write_bytes_per_sec,
                  "Write limit per shard, bytes of data and keys")
       ->envname("KINESIS_EMULATOR_SHARD_WRITE_BYTES_PER_SEC")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  app.add_option("--shard-write-records-per-sec", c.shard_write_records_per_sec,
+  app.add_option("--shard-write-records-per-sec", c.server.shard_write_records_per_sec,
                  "Write limit per shard, records")
       ->envname("KINESIS_EMULATOR_SHARD_WRITE_RECORDS_PER_SEC")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  app.add_option("--shard-read-bytes-per-sec", c.shard_read_bytes_per_sec,
+  app.add_option("--shard-read-bytes-per-sec", c.server.shard_read_bytes_per_sec,
                  "Read limit per shard, bytes")
       ->envname("KINESIS_EMULATOR_SHARD_READ_BYTES_PER_SEC")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  app.add_option("--shard-read-calls-per-sec", c.shard_read_calls_per_sec,
+  app.add_option("--shard-read-calls-per-sec", c.server.shard_read_calls_per_sec,
                  "GetRecords calls per shard per second")
       ->envname("KINESIS_EMULATOR_SHARD_READ_CALLS_PER_SEC")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  std::string control_plane = c.control_plane_limits ? "on" : "off";
+  std::string control_plane = c.server.control_plane_limits ? "on" : "off";
   app.add_option("--control-plane-limits", control_plane,
                  "AWS's per-operation call rates (CreateStream 5/s, DescribeStream 10/s, ...)")
       ->envname("KINESIS_EMULATOR_CONTROL_PLANE_LIMITS")
@@ -198,14 +201,15 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   app.add_flag("--health-check", c.health_check,
                "Ask the server on --host/--port for its health and exit 0 if it is running (for "
                "container HEALTHCHECKs)");
-  app.add_flag("--tls", c.tls,
+  app.add_flag("--tls", c.server.tls,
                "Also serve TLS (HTTP/2 or HTTP/1.1 by ALPN) on the same port; without "
                "--tls-cert/--tls-key a self-signed localhost certificate is made and kept")
       ->envname("KINESIS_EMULATOR_TLS");
-  auto* tls_cert = app.add_option("--tls-cert", c.tls_cert, "PEM certificate (chain) for --tls")
-                       ->envname("KINESIS_EMULATOR_TLS_CERT")
-                       ->check(CLI::ExistingFile);
-  auto* tls_key = app.add_option("--tls-key", c.tls_key, "PEM private key for --tls-cert")
+  auto* tls_cert =
+      app.add_option("--tls-cert", c.server.tls_cert, "PEM certificate (chain) for --tls")
+          ->envname("KINESIS_EMULATOR_TLS_CERT")
+          ->check(CLI::ExistingFile);
+  auto* tls_key = app.add_option("--tls-key", c.server.tls_key, "PEM private key for --tls-cert")
                       ->envname("KINESIS_EMULATOR_TLS_KEY")
                       ->check(CLI::ExistingFile);
   tls_cert->needs(tls_key);
@@ -221,19 +225,19 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     outcome.message = out.str() + err.str();
     return outcome;
   }
-  if (!c.in_memory && c.data_dir.empty()) c.data_dir = default_data_dir();
-  if (!c.tls_cert.empty()) c.tls = true;
-  if (c.tls && c.tls_cert.empty()) {
-    if (!c.in_memory) {
-      c.tls_dir = c.data_dir + "/tls";
+  if (!c.server.in_memory && c.server.data_dir.empty()) c.server.data_dir = default_data_dir();
+  if (!c.server.tls_cert.empty()) c.server.tls = true;
+  if (c.server.tls && c.server.tls_cert.empty()) {
+    if (!c.server.in_memory) {
+      c.server.tls_dir = c.server.data_dir + "/tls";
     } else {
       const char* tmp = std::getenv("TMPDIR");
-      c.tls_dir =
+      c.server.tls_dir =
           std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/kinesis-emulator-tls";
     }
   }
-  c.throughput_limits = throughput == "on";
-  c.control_plane_limits = control_plane == "on";
+  c.server.throughput_limits = throughput == "on";
+  c.server.control_plane_limits = control_plane == "on";
   // kinesis-mock's variable, so that a compose file moves over unchanged.
   if (initialize->count() == 0) {
     if (const char* env = std::getenv("INITIALIZE_STREAMS"); env != nullptr) initial_streams = env;
@@ -244,7 +248,8 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     outcome.exit_code = 2;
     return outcome;
   }
-  c.initial_streams = std::move(*streams);
+  c.server.initial_streams = std::move(*streams);
+  c.server.controllable_clock = c.clock == "controllable";
   outcome.config = std::move(c);
   return outcome;
 }

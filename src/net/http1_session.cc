@@ -23,10 +23,6 @@ namespace http = beast::http;
 
 namespace {
 
-std::string_view view(beast::string_view s) {
-  return {s.data(), s.size()};
-}
-
 // Buffers larger than this are freed after use rather than kept for the next request.
 constexpr std::size_t kKeptBufferBytes = 64 * 1024;
 

@@ -4,12 +4,6 @@ namespace kinesis_emulator::net {
 
 namespace http = boost::beast::http;
 
-namespace {
-std::string_view view(boost::beast::string_view s) {
-  return {s.data(), s.size()};
-}
-}  // namespace
-
 protocol::WireRequest wire_request(http::request<http::string_body>& req) {
   protocol::WireRequest wire;
   wire.method = view(req.method_string());

@@ -6,10 +6,15 @@
 #include <boost/beast/http.hpp>
 
 #include <string>
+#include <string_view>
 
 #include "protocol/wire.h"
 
 namespace kinesis_emulator::net {
+
+inline std::string_view view(boost::beast::string_view s) {
+  return {s.data(), s.size()};
+}
 
 // Views into `req`'s headers (valid while `req` lives); the body is moved out of it.
 protocol::WireRequest wire_request(

@@ -25,10 +25,6 @@ namespace http = beast::http;
 
 namespace {
 
-std::string_view view(beast::string_view s) {
-  return {s.data(), s.size()};
-}
-
 void write(const protocol::WireResponse& wire, bool keep_alive, unsigned version) {
   std::string head;
   net::append_response_head(head, wire, keep_alive, version);
@@ -69,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
     if (ec == http::error::end_of_stream) return 0;  // connection closed
     if (ec) {
-      const std::string_view content_type = view(parser.get()[http::field::content_type]);
+      const std::string_view content_type = net::view(parser.get()[http::field::content_type]);
       const errc code =
           ec == http::error::body_limit ? errc::request_entity_too_large : errc::serialization;
       write(
