@@ -5,7 +5,8 @@
 #   bench/h2load_put.sh [SERVER_BIN]        (default: build/kinesis-emulator)
 #   env: REQUESTS (default 200000), CONNECTIONS (16), STREAMS (10), THREADS (h2load's, 2)
 # The server runs with limits off, on a fresh data directory, 100-byte records into a 4-shard
-# stream; its peak RSS (VmHWM) after each run is printed too. Loopback only; every run is
+# stream; the server's CPU time per request (utime + stime over the run) and its peak RSS
+# (VmHWM) after each run are printed too. Loopback only; every run is
 # bounded by REQUESTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,9 +37,15 @@ headers=(-H "x-amz-target: Kinesis_20131202.PutRecord"
   -H "x-amz-date: 20261203T000000Z"
   -H "authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261203/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=0")
 
+cpu_ticks() {  # the server's utime + stime, in clock ticks
+  awk '{print $14 + $15}' /proc/"$pid"/stat
+}
+
 run() {  # LABEL URL h2load-args...
   local label=$1 url=$2
   shift 2
+  local before
+  before=$(cpu_ticks)
   local out t=$threads
   # h2load wants no more threads than connections.
   [[ " $* " =~ " -c 1 " ]] && t=1
@@ -48,8 +55,11 @@ run() {  # LABEL URL h2load-args...
   rps=$(sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' <<<"$out")
   ok=$(sed -n 's/.*status codes: \([0-9]*\) 2xx.*/\1/p' <<<"$out")
   lat=$(awk '/^time for request:/ {print $4" min, "$5" max, "$6" mean, "$7" sd"}' <<<"$out")
-  printf '%-34s %10s req/s  %8s of %s answered 2xx  request time: %s  server VmHWM %s\n' \
-    "$label" "${rps:-?}" "${ok:-0}" "$requests" "$lat" \
+  local cpu_us
+  cpu_us=$(awk -v t=$(($(cpu_ticks) - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+    'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+  printf '%-34s %10s req/s  %8s of %s answered 2xx  request time: %s  server CPU %s us/request  server VmHWM %s\n' \
+    "$label" "${rps:-?}" "${ok:-0}" "$requests" "$lat" "$cpu_us" \
     "$(awk '/VmHWM/ {print $2" "$3}' /proc/"$pid"/status)"
 }
 
