@@ -64,6 +64,10 @@ struct Http2Connection::Stream {
   bool answered = false;
   protocol::WireResponse response;
   std::size_t sent = 0;
+  // A streaming answer: its body grows by push() until end().
+  bool streaming = false;
+  bool ended = false;
+  bool deferred = false;  // nghttp2 waits for more body (NGHTTP2_ERR_DEFERRED)
 };
 
 // nghttp2's callbacks, as friends of the connection they serve.
@@ -186,13 +190,24 @@ struct Http2Callbacks {
     Http2Connection& c = self(user_data);
     Http2Connection::Stream* s = c.find(stream_id);
     if (s == nullptr) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
-    const std::string& body = s->response.body;
+    std::string& body = s->response.body;
     const std::size_t n = std::min(length, body.size() - s->sent);
+    if (n == 0 && s->streaming && !s->ended) {
+      s->deferred = true;
+      return NGHTTP2_ERR_DEFERRED;
+    }
     std::memcpy(buf, body.data() + s->sent, n);
     s->sent += n;
     c.queued_response_bytes_ -= n;
     c.activity_ = true;
-    if (s->sent == body.size()) *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+    if (s->sent == body.size() && (!s->streaming || s->ended)) {
+      *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+    }
+    // A long-lived stream must not keep what it has sent: drop the framed front now and then.
+    if (s->streaming && s->sent >= (64u << 10) && 2 * s->sent >= body.size()) {
+      body.erase(0, s->sent);
+      s->sent = 0;
+    }
     return static_cast<ssize_t>(n);
   }
 };
@@ -386,6 +401,45 @@ void Http2Connection::respond(int32_t stream_id, protocol::WireResponse response
   submit(stream_id, *s);
 }
 
+bool Http2Connection::respond_streaming(int32_t stream_id, protocol::WireResponse head) {
+  Stream* s = find(stream_id);
+  if (s == nullptr || s->answered || failed_) return false;
+  s->answered = true;
+  s->streaming = true;
+  s->response = std::move(head);
+  queued_response_bytes_ += s->response.body.size();
+  submit(stream_id, *s);
+  return true;
+}
+
+bool Http2Connection::push(int32_t stream_id, std::string_view bytes) {
+  Stream* s = find(stream_id);
+  if (s == nullptr || !s->streaming || s->ended || failed_) return false;
+  s->response.body.append(bytes);
+  queued_response_bytes_ += bytes.size();
+  resume(stream_id, *s);
+  return true;
+}
+
+bool Http2Connection::end(int32_t stream_id) {
+  Stream* s = find(stream_id);
+  if (s == nullptr || !s->streaming || s->ended || failed_) return false;
+  s->ended = true;
+  resume(stream_id, *s);
+  return true;
+}
+
+std::size_t Http2Connection::unsent(int32_t stream_id) {
+  Stream* s = find(stream_id);
+  return s == nullptr || !s->streaming ? 0 : s->response.body.size() - s->sent;
+}
+
+void Http2Connection::resume(int32_t stream_id, Stream& s) {
+  if (!s.deferred) return;
+  s.deferred = false;
+  nghttp2_session_resume_data(session_, stream_id);
+}
+
 void Http2Connection::submit(int32_t stream_id, Stream& s) {
   const protocol::WireResponse& r = s.response;
   // Names and values live until nghttp2 has copied them (it does, in submit_response).
@@ -409,7 +463,8 @@ void Http2Connection::submit(int32_t stream_id, Stream& s) {
     has_length = has_length || n == "content-length";
     add(std::move(n), value);
   }
-  if (!has_length) add("content-length", std::to_string(r.body.size()));
+  // A streaming answer's length is not known: its end is the END_STREAM flag.
+  if (!has_length && !s.streaming) add("content-length", std::to_string(r.body.size()));
   std::vector<nghttp2_nv> nv;
   nv.reserve(text.size() / 2);
   for (std::size_t i = 0; i < text.size(); i += 2) nv.push_back(header(text[i], text[i + 1]));
@@ -417,7 +472,7 @@ void Http2Connection::submit(int32_t stream_id, Stream& s) {
   nghttp2_data_provider provider{};
   provider.read_callback = &Http2Callbacks::read_body;
   const int rv = nghttp2_submit_response(session_, stream_id, nv.data(), nv.size(),
-                                         r.body.empty() ? nullptr : &provider);
+                                         r.body.empty() && !s.streaming ? nullptr : &provider);
   if (rv != 0) spdlog::debug("http2: cannot answer stream {}: {}", stream_id, nghttp2_strerror(rv));
 }
 

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -47,6 +48,17 @@ class Http2Connection {
   // The answer to a request handed to the handler; ignored if the peer reset that stream.
   void respond(int32_t stream_id, protocol::WireResponse response);
 
+  // A streaming answer (event streams): `head`'s status and headers now, with no
+  // content-length (its body, if any, is the first piece); then push() appends to the body and
+  // end() finishes it. DATA frames go out as the peer's flow-control window allows; a producer
+  // keeps unsent() bounded. Each returns false once the stream is gone (reset by the peer, or
+  // the connection ended): stop producing then.
+  bool respond_streaming(int32_t stream_id, protocol::WireResponse head);
+  bool push(int32_t stream_id, std::string_view bytes);
+  bool end(int32_t stream_id);
+  // Bytes pushed on a streaming answer and not yet framed; 0 for a stream that is gone.
+  std::size_t unsent(int32_t stream_id);
+
   // Graceful end: GOAWAY naming the last stream taken; those finish, new ones are refused.
   void go_away();
   // Immediate end with an error code (e.g. idle timeout: NGHTTP2_NO_ERROR).
@@ -73,6 +85,9 @@ class Http2Connection {
   bool body_fits(int32_t stream_id, Stream& stream);
   std::string body_limit_message() const;
   void submit(int32_t stream_id, Stream& stream);
+  // A streaming answer whose body ran dry was deferred by nghttp2; more bytes (or the end)
+  // wake it.
+  void resume(int32_t stream_id, Stream& stream);
   void consume(int32_t stream_id, Stream& stream);
 
   const ServerOptions& options_;

@@ -422,5 +422,90 @@ TEST_F(Http2ConnectionTest, AStreamResetByThePeerIsForgotten) {
   EXPECT_TRUE(server_ok_);
 }
 
+// Streaming answers (event streams): the head first, the body in pieces, the end when told.
+protocol::WireResponse stream_head() {
+  protocol::WireResponse head;
+  head.content_type = "application/vnd.amazon.eventstream";
+  head.request_id = "req-s";
+  return head;
+}
+
+TEST_F(Http2ConnectionTest, AStreamingAnswerArrivesInPiecesAndEndsWhenTold) {
+  start(nullptr);
+  Client c;
+  const int32_t id = c.request("/", "{}");
+  pump(c);
+  ASSERT_EQ(held_.size(), 1u);
+  ASSERT_TRUE(server_->respond_streaming(id, stream_head()));
+  pump(c);
+  EXPECT_EQ(c.streams[id].headers[":status"], "200");
+  EXPECT_EQ(c.streams[id].headers["content-type"], "application/vnd.amazon.eventstream");
+  EXPECT_EQ(c.streams[id].headers.count("content-length"), 0u);
+  EXPECT_FALSE(c.streams[id].closed);
+
+  ASSERT_TRUE(server_->push(id, "abc"));
+  pump(c);
+  EXPECT_EQ(c.streams[id].body, "abc");
+  EXPECT_FALSE(c.streams[id].closed);
+  EXPECT_EQ(server_->unsent(id), 0u);
+
+  ASSERT_TRUE(server_->push(id, "def"));
+  ASSERT_TRUE(server_->end(id));
+  EXPECT_FALSE(server_->push(id, "late"));
+  pump(c);
+  EXPECT_EQ(c.streams[id].body, "abcdef");
+  EXPECT_TRUE(c.streams[id].closed);
+  EXPECT_EQ(c.streams[id].close_code, 0u);
+  EXPECT_EQ(server_->queued_response_bytes(), 0u);
+  EXPECT_EQ(server_->open_streams(), 0u);
+  EXPECT_TRUE(server_ok_);
+}
+
+TEST_F(Http2ConnectionTest, AStreamingAnswerWaitsForThePeersWindow) {
+  start(nullptr);
+  Client c(/*auto_window_update=*/false, /*initial_window=*/65535);
+  const int32_t id = c.request("/", "{}");
+  pump(c);
+  ASSERT_TRUE(server_->respond_streaming(id, stream_head()));
+  const std::string piece(50000, 'e');
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(server_->push(id, piece));
+  pump(c);
+  // No more than the window went out; the rest waits, counted, for the producer to see.
+  EXPECT_LE(c.streams[id].body.size(), 65535u);
+  EXPECT_EQ(server_->unsent(id), 200000u - c.streams[id].body.size());
+  std::size_t consumed = 0;
+  for (int round = 0; round < 100 && c.streams[id].body.size() < 200000u; ++round) {
+    const std::size_t got = c.streams[id].body.size();
+    nghttp2_session_consume(c.session, id, got - consumed);
+    consumed = got;
+    pump(c);
+  }
+  EXPECT_EQ(c.streams[id].body, std::string(200000, 'e'));
+  EXPECT_EQ(server_->unsent(id), 0u);
+  EXPECT_FALSE(c.streams[id].closed);
+  ASSERT_TRUE(server_->end(id));
+  pump(c);
+  EXPECT_TRUE(c.streams[id].closed);
+  EXPECT_EQ(server_->queued_response_bytes(), 0u);
+}
+
+TEST_F(Http2ConnectionTest, PushingToAStreamThePeerResetFails) {
+  start(nullptr);
+  Client c;
+  const int32_t id = c.request("/", "{}");
+  pump(c);
+  ASSERT_TRUE(server_->respond_streaming(id, stream_head()));
+  ASSERT_TRUE(server_->push(id, "first"));
+  pump(c);
+  nghttp2_submit_rst_stream(c.session, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
+  pump(c);
+  EXPECT_FALSE(server_->push(id, "more"));
+  EXPECT_FALSE(server_->end(id));
+  EXPECT_EQ(server_->unsent(id), 0u);
+  EXPECT_EQ(server_->queued_response_bytes(), 0u);
+  EXPECT_EQ(server_->open_streams(), 0u);
+  EXPECT_TRUE(server_ok_);
+}
+
 }  // namespace
 }  // namespace kinesis_emulator::net
