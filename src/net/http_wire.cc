@@ -1,5 +1,7 @@
 #include "net/http_wire.h"
 
+#include <cstdio>
+
 namespace kinesis_emulator::net {
 
 namespace http = boost::beast::http;
@@ -46,10 +48,11 @@ protocol::WireRequest wire_request(http::request<http::string_body>& req) {
   return wire;
 }
 
-// Written by hand: Beast's serializer cost about as much as the rest of a PutRecord (callgrind,
-// docs/PERFORMANCE.md) for a fixed, tiny header set.
-void append_response_head(std::string& out, const protocol::WireResponse& response, bool keep_alive,
-                          unsigned version) {
+namespace {
+
+// The status line and the headers every answer has, without the line ending of the last.
+void append_status_and_headers(std::string& out, const protocol::WireResponse& response,
+                               unsigned version) {
   out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
   out.append(std::to_string(response.status));
   out.push_back(' ');
@@ -65,12 +68,40 @@ void append_response_head(std::string& out, const protocol::WireResponse& respon
   for (const auto& [name, value] : response.headers) {
     out.append("\r\n").append(name).append(": ").append(value);
   }
+}
+
+}  // namespace
+
+// Written by hand: Beast's serializer cost about as much as the rest of a PutRecord (callgrind,
+// docs/PERFORMANCE.md) for a fixed, tiny header set.
+void append_response_head(std::string& out, const protocol::WireResponse& response, bool keep_alive,
+                          unsigned version) {
+  append_status_and_headers(out, response, version);
   out.append("\r\nContent-Length: ");
   out.append(std::to_string(response.body.size()));
   // HTTP/1.1 keeps connections open unless told; HTTP/1.0 closes them unless told.
   if (version == 10 && keep_alive) out.append("\r\nConnection: keep-alive");
   if (version != 10 && !keep_alive) out.append("\r\nConnection: close");
   out.append("\r\n\r\n");
+}
+
+void append_chunked_head(std::string& out, const protocol::WireResponse& response,
+                         bool keep_alive) {
+  append_status_and_headers(out, response, 11);
+  out.append("\r\nTransfer-Encoding: chunked");
+  if (!keep_alive) out.append("\r\nConnection: close");
+  out.append("\r\n\r\n");
+}
+
+void append_chunk(std::string& out, std::string_view data) {
+  if (data.empty()) return;  // an empty chunk would end the body
+  char size[17];
+  const int n = std::snprintf(size, sizeof size, "%zx", data.size());
+  out.append(size, static_cast<std::size_t>(n)).append("\r\n").append(data).append("\r\n");
+}
+
+void append_last_chunk(std::string& out) {
+  out.append("0\r\n\r\n");
 }
 
 }  // namespace kinesis_emulator::net

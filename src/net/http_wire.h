@@ -24,4 +24,10 @@ protocol::WireRequest wire_request(
 void append_response_head(std::string& out, const protocol::WireResponse& response, bool keep_alive,
                           unsigned version);
 
+// A streaming answer over HTTP/1.1 (event streams): the head with Transfer-Encoding: chunked
+// (`response`'s body is not part of it), then one chunk per piece, then the last chunk.
+void append_chunked_head(std::string& out, const protocol::WireResponse& response, bool keep_alive);
+void append_chunk(std::string& out, std::string_view data);
+void append_last_chunk(std::string& out);
+
 }  // namespace kinesis_emulator::net
