@@ -72,6 +72,9 @@ void Dispatcher::add_service(ServiceDefinition service) {
     if (definition.flat && !definition.handler) {
       throw std::logic_error("fast-path handler without a handler for " + name);
     }
+    if (definition.streaming && (definition.handler || definition.flat)) {
+      throw std::logic_error("a streaming operation with a unary handler too: " + name);
+    }
   }
   for (const ServiceError& e : service.errors.service_errors()) {
     const Shape* shape = model.find_shape(e.type);
@@ -89,6 +92,7 @@ void Dispatcher::add_service(ServiceDefinition service) {
     if (auto it = service.operations.find(op->name); it != service.operations.end()) {
       route.handler = std::move(it->second.handler);
       route.flat = std::move(it->second.flat);
+      route.streaming = std::move(it->second.streaming);
     }
     routes_[model.target_prefix() + "." + op->name] = std::move(route);
   }
@@ -117,8 +121,11 @@ WireResponse Dispatcher::reject(const Error& error, std::string_view content_typ
   return error_response(error, random_request_id(), codec_of(content_type), nullptr);
 }
 
-std::optional<WireResponse> Dispatcher::handle(WireRequest& request, const Respond& later) const {
-  WireResponse response = handle(request);
+std::optional<WireResponse> Dispatcher::handle(WireRequest& request, const Respond& later,
+                                               const OpenStream& open) const {
+  bool streamed = false;
+  WireResponse response = handle(request, open, &streamed);
+  if (streamed) return std::nullopt;
   if (!durability_ || response.status != 200) return response;
   durability_([this, later, response = std::move(response),
                content_type = std::string(request.content_type)](bool durable) mutable {
@@ -132,7 +139,8 @@ std::optional<WireResponse> Dispatcher::handle(WireRequest& request, const Respo
   return std::nullopt;
 }
 
-WireResponse Dispatcher::handle(WireRequest& request) const {
+WireResponse Dispatcher::handle(WireRequest& request, const OpenStream& open,
+                                bool* streamed) const {
   const auto started = std::chrono::steady_clock::now();
   RequestContext ctx;
   ctx.request_id = random_request_id();
@@ -228,7 +236,7 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
   ctx.region = region.empty() ? options_.default_region : std::string(region);
   ctx.account = account_for_access_key(sigv4_access_key(credential), options_.account_id);
 
-  if (!route->handler) {
+  if (!route->handler && !(route->streaming && open)) {
     return fail(errc::unknown_operation, "Operation " + route->operation->name +
                                              " is not supported by kinesis-emulator yet");
   }
@@ -244,6 +252,27 @@ WireResponse Dispatcher::handle(WireRequest& request) const {
       return make_error(errc::internal_failure, "Internal service failure.");
     }
   };
+  if (route->streaming) {
+    if (Status v = validate_request(*route->operation, body); !v.ok()) return fail_with(v.error());
+    bool opened = false;
+    const OpenStream tracked = [&] {
+      opened = true;
+      return open();
+    };
+    Result<Reply> outcome = run([&]() -> Result<Reply> {
+      if (Status s = route->streaming(ctx, body, tracked); !s.ok()) return std::move(s).error();
+      return Reply{};
+    });
+    if (opened) {
+      if (streamed != nullptr) *streamed = true;
+      spdlog::debug("{} {} {} streamed", ctx.request_id, request.transport, request.amz_target);
+      return WireResponse{};
+    }
+    if (!outcome.ok()) return fail_with(outcome.error());
+    // Returned without opening its stream or saying why: a bug of the handler.
+    return fail(errc::internal_failure, "Internal service failure.");
+  }
+
   Result<Reply> reply = make_error(errc::internal_failure, "");
   if (flat) {
     reply = run([&] { return route->flat(ctx, *flat); });

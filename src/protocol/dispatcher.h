@@ -36,11 +36,16 @@ class Dispatcher {
   // model's exception shapes.
   void add_service(ServiceDefinition service);
 
-  // The answer to `request`, as the handler gave it.
-  WireResponse handle(WireRequest& request) const;
+  // The answer to `request`, as the handler gave it. A streaming operation needs `open`
+  // (without it, it is answered as not supported); when it opened its stream, `*streamed` is
+  // set and the returned answer is to be ignored.
+  WireResponse handle(WireRequest& request, const OpenStream& open = {},
+                      bool* streamed = nullptr) const;
   // The same, held back until it is durable when wait_until_durable() is set: the answer now,
-  // or nullopt and `later` called once (from any thread) when it may leave.
-  std::optional<WireResponse> handle(WireRequest& request, const Respond& later) const;
+  // or nullopt and then `later` called once (from any thread) when it may leave, or the
+  // answer written into the stream `open` gave.
+  std::optional<WireResponse> handle(WireRequest& request, const Respond& later,
+                                     const OpenStream& open = {}) const;
 
   // --sync: `wait(done)` calls `done(true)` once everything written so far is durable, or
   // `done(false)` if that failed. A successful answer waits for it; an error changed nothing
@@ -57,6 +62,7 @@ class Dispatcher {
     const Operation* operation = nullptr;
     Handler handler;   // empty: modelled but not implemented yet
     FlatHandler flat;  // optional
+    StreamingHandler streaming;
     const ErrorTable* errors = nullptr;
   };
 

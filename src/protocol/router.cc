@@ -40,6 +40,23 @@ WireResponse preflight(const WireRequest& request) {
   return response;
 }
 
+// A streaming answer to a page carries the CORS headers in its head too.
+class CorsStream : public ResponseStream {
+ public:
+  explicit CorsStream(std::shared_ptr<ResponseStream> inner) : inner_(std::move(inner)) {}
+  void begin(WireResponse head) override {
+    add_cors_headers(head);
+    inner_->begin(std::move(head));
+  }
+  void write(std::string bytes) override { inner_->write(std::move(bytes)); }
+  void end() override { inner_->end(); }
+  bool closed() const override { return inner_->closed(); }
+  std::size_t backlog() const override { return inner_->backlog(); }
+
+ private:
+  std::shared_ptr<ResponseStream> inner_;
+};
+
 }  // namespace
 
 WireResponse local_json_response(unsigned status, std::string body) {
@@ -67,7 +84,8 @@ WireResponse Router::local(const WireRequest& request) const {
                              body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-std::optional<WireResponse> Router::handle(WireRequest& request, const Respond& later) const {
+std::optional<WireResponse> Router::handle(WireRequest& request, const Respond& later,
+                                           const OpenStream& open) const {
   const bool from_page = !request.origin.empty();
   if (from_page && request.method == "OPTIONS") return preflight(request);
   if (request.path().starts_with(kEmulatorPathPrefix)) {
@@ -75,11 +93,18 @@ std::optional<WireResponse> Router::handle(WireRequest& request, const Respond& 
     if (from_page) add_cors_headers(response);
     return response;
   }
-  if (!from_page) return dispatcher_.handle(request, later);
-  std::optional<WireResponse> response = dispatcher_.handle(request, [later](WireResponse r) {
-    add_cors_headers(r);
-    later(std::move(r));
-  });
+  if (!from_page) return dispatcher_.handle(request, later, open);
+  const OpenStream open_for_page = [&open]() -> std::shared_ptr<ResponseStream> {
+    auto stream = open();
+    return stream ? std::make_shared<CorsStream>(std::move(stream)) : nullptr;
+  };
+  std::optional<WireResponse> response = dispatcher_.handle(
+      request,
+      [later](WireResponse r) {
+        add_cors_headers(r);
+        later(std::move(r));
+      },
+      open ? open_for_page : OpenStream());
   if (response) add_cors_headers(*response);
   return response;
 }

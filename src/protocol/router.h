@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "protocol/dispatcher.h"
+#include "protocol/response_stream.h"
 #include "protocol/wire.h"
 
 namespace kinesis_emulator::protocol {
@@ -28,7 +29,9 @@ class Router {
 
   // The answer now, or (with --sync, see Dispatcher::wait_until_durable) nullopt and `later`
   // called once, from any thread, with it.
-  std::optional<WireResponse> handle(WireRequest& request, const Respond& later) const;
+  // A streaming operation writes its answer into the stream `open` gives (nullopt then too).
+  std::optional<WireResponse> handle(WireRequest& request, const Respond& later,
+                                     const OpenStream& open = {}) const;
 
   // For requests refused before they could be read whole (see Dispatcher::reject).
   WireResponse reject(const Error& error, std::string_view content_type = {}) const {

@@ -16,6 +16,7 @@
 #include "protocol/aws_error.h"
 #include "protocol/flat_request.h"
 #include "protocol/request_context.h"
+#include "protocol/response_stream.h"
 #include "protocol/service_model.h"
 
 namespace kinesis_emulator::protocol {
@@ -30,6 +31,12 @@ struct Reply {
 using Handler = std::function<Result<Reply>(const RequestContext&, nlohmann::json& request)>;
 // The same operation for a body the fast path read (protocol/flat_request.h).
 using FlatHandler = std::function<Result<Reply>(const RequestContext&, const FlatRequest& request)>;
+
+// An operation whose answer is a stream: it checks what it must, then opens the stream and
+// writes it (now or later, from any thread). An error returned before it opened the stream is
+// answered as any error; once open, errors travel in the stream.
+using StreamingHandler =
+    std::function<Status(const RequestContext&, nlohmann::json& request, const OpenStream& open)>;
 
 struct ServiceError {
   errc code;
@@ -53,7 +60,8 @@ class ErrorTable {
 
 struct OperationDefinition {
   Handler handler;
-  FlatHandler flat;  // optional: the fast path of a hot operation
+  FlatHandler flat;            // optional: the fast path of a hot operation
+  StreamingHandler streaming;  // instead of `handler`, for an answer that is a stream
 };
 
 struct ServiceDefinition {
