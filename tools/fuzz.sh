@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 all=(fuzz_http_request fuzz_json_request fuzz_cbor_request fuzz_shard_iterator
-     fuzz_sequence_number)
+     fuzz_sequence_number fuzz_http2_connection)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then targets=("${all[@]}"); fi
 build_dir="${BUILD_DIR:-build-fuzz}"
