@@ -33,13 +33,13 @@ uint128 routing_hash(const PutEntry& entry) {
 
 // What a stream's record distribution strategy asks of an entry before it is routed.
 Status check_routing(const PutEntry& entry, std::optional<std::size_t> index, bool in_turn) {
-  const std::string which = index ? " of record " + std::to_string(*index) : std::string();
   if (in_turn && !entry.sequence_number_for_ordering.empty()) {
     return make_error(errc::invalid_argument,
                       "SequenceNumberForOrdering is not supported on a stream whose "
                       "RecordDistributionStrategy is AUTO.");
   }
   if (!in_turn && entry.partition_key.empty()) {
+    const std::string which = index ? " of record " + std::to_string(*index) : std::string();
     return make_error(errc::invalid_argument,
                       "A PartitionKey" + which +
                           " is required: the stream's RecordDistributionStrategy is "

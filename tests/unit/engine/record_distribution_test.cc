@@ -94,8 +94,8 @@ TEST_F(RecordDistributionTest, AutoIsOnlyForOnDemandStreams) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, errc::invalid_argument);
   EXPECT_EQ(distribution(key("q")), RecordDistribution::user_partition_key);
-  EXPECT_TRUE(engine_->update_record_distribution(key("q"), RecordDistribution::user_partition_key)
-                  .ok());
+  EXPECT_TRUE(
+      engine_->update_record_distribution(key("q"), RecordDistribution::user_partition_key).ok());
 }
 
 TEST_F(RecordDistributionTest, SwitchingTakesEffectAtOnceWithoutUpdating) {
